@@ -1,0 +1,423 @@
+/**
+ * The registrator: Docker events in, Consul registrations out, with
+ * registrator's lifecycle (gliderlabs/registrator):
+ * - on start, every running container is registered and every stale service
+ *   this engine owns is removed (nothing left behind by a crash);
+ * - register on `start` (or on `healthy` for containers with a HEALTHCHECK);
+ *   deregister on the first of die / stop / kill (terminating signal) /
+ *   destroy / unhealthy;
+ * - Docker or Consul going away is survived: both are retried with backoff and
+ *   everything is resynced when they are back (a dev Consul that restarted has
+ *   lost every registration).
+ */
+import type Consul from 'consul';
+import type { CheckOptions } from 'consul/lib/agent/check.js';
+import type Dockerode from 'dockerode';
+import { Backoff } from '../backoff.js';
+import { errorMessage } from '../errors.js';
+import type { Timeline } from '../timeline.js';
+import { ConsulLiveness } from '../consul/consul-liveness.js';
+import { DockerEventFollower, type ContainerEvent } from '../docker/docker-events.js';
+import { containerName, hasDockerHealthcheck, type ContainerFacts } from './container-facts.js';
+import { OpGate } from './op-gate.js';
+import {
+  CONTAINER_META_KEY,
+  OWNER_META_KEY,
+  isOwnedBy,
+  ownerId,
+  type AgentServiceEntry,
+} from './ownership.js';
+import { servicesForContainer, type ServiceDefinition, type ServiceSpecOptions } from './service-spec.js';
+
+export interface RegistratorOptions extends ServiceSpecOptions {
+  /** Backoff for Docker and Consul retries; tests shorten it. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+export interface RegisteredService extends ServiceDefinition {
+  containerId: string;
+  containerName: string;
+  registeredAt: number;
+}
+
+export interface RegistratorStatus {
+  docker: { connected: boolean; error?: string };
+  consul: { connected: boolean; error?: string };
+  services: RegisteredService[];
+  /** Conflicts and refused settings, per container name. */
+  warnings: { container: string; message: string }[];
+}
+
+/** Signals after which a container is on its way out (a HUP to reload nginx is not). */
+const TERMINATING_SIGNALS = new Set([
+  '2',
+  '3',
+  '9',
+  '15',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGKILL',
+  'SIGTERM',
+  'INT',
+  'QUIT',
+  'KILL',
+  'TERM',
+]);
+
+class ConsulFailure extends Error {}
+
+export class Registrator {
+  private readonly owner: string;
+  private readonly gate = new OpGate();
+  private readonly registered = new Map<string, RegisteredService[]>();
+  private readonly warningsByContainer = new Map<string, { container: string; messages: string[] }>();
+  private readonly follower: DockerEventFollower;
+  private readonly resyncBackoff: Backoff;
+  private readonly listeners = new Set<() => void>();
+  private readonly liveness: ConsulLiveness;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private dockerState: RegistratorStatus['docker'] = { connected: false };
+  private consulState: RegistratorStatus['consul'] = { connected: false };
+
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly consul: Consul,
+    private readonly timeline: Timeline,
+    private readonly options: RegistratorOptions,
+  ) {
+    this.owner = ownerId(options.hostname);
+    this.resyncBackoff = new Backoff({
+      initialMs: options.retryDelayMs ?? 200,
+      maxMs: options.maxRetryDelayMs ?? 5000,
+    });
+    this.follower = new DockerEventFollower(docker, {
+      onEvent: (event) => this.onDockerEvent(event),
+      onConnectionChange: (connected, error) => this.setDockerState(connected, error),
+      onReconnected: () => this.scheduleResync(0),
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+      ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
+    });
+    this.liveness = new ConsulLiveness(consul, {
+      onUp: (reason) => {
+        this.setConsulState(true);
+        // A dev Consul that restarted has lost every registration: put them back.
+        if (reason !== 'first-contact') this.scheduleResync(0);
+      },
+      onDown: (error) => this.setConsulState(false, error),
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+      ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
+    });
+  }
+
+  /** Follows Docker (throws if there is no engine), syncs, and watches Consul's health. */
+  async start(): Promise<void> {
+    this.running = true;
+    // Follow first, so that nothing that happens during the initial sync is missed.
+    await this.follower.start();
+    this.setDockerState(true);
+    await this.resync().catch(() => this.scheduleResync());
+    this.liveness.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.resyncTimer);
+    this.liveness.stop();
+    await this.follower.stop();
+    await this.gate.idle();
+  }
+
+  /** Resolves when every queued registration change has been applied. */
+  settled(): Promise<void> {
+    return this.gate.idle();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  status(): RegistratorStatus {
+    return {
+      docker: { ...this.dockerState },
+      consul: { ...this.consulState },
+      services: [...this.registered.values()].flat(),
+      warnings: [...this.warningsByContainer.values()].flatMap(({ container, messages }) =>
+        messages.map((message) => ({ container, message })),
+      ),
+    };
+  }
+
+  /** Cuts the Docker event connection, as a network fault would (fault tests). */
+  cutDockerEvents(): void {
+    this.follower.cutConnection();
+  }
+
+  /** Lists running containers, registers what should be, removes what we own and should not be. */
+  resync(): Promise<void> {
+    return this.gate.alone(async () => {
+      const listed = await this.docker.listContainers();
+      const desired = new Map<string, RegisteredService[]>();
+      await mapLimit(listed, 8, async ({ Id }) => {
+        const container = await this.inspect(Id);
+        if (container) desired.set(Id, this.desiredServices(container));
+      });
+
+      const agent = await this.consulCall(
+        () => this.consul.agent.service.list() as Promise<Record<string, AgentServiceEntry>>,
+      );
+      const desiredIds = new Set([...desired.values()].flat().map((s) => s.id));
+      for (const entry of Object.values(agent)) {
+        if (isOwnedBy(entry, this.owner) && !desiredIds.has(entry.ID)) {
+          await this.consulCall(() => this.consul.agent.service.deregister(entry.ID));
+          this.timeline.record({
+            kind: 'deregistered',
+            message: `${entry.Service} (${entry.ID}) removed: its container is gone`,
+            serviceId: entry.ID,
+            ...(entry.Meta?.[CONTAINER_META_KEY] ? { containerId: entry.Meta[CONTAINER_META_KEY] } : {}),
+          });
+        }
+      }
+      for (const [id, services] of desired) {
+        for (const service of services) {
+          const current = agent[service.id];
+          const previous = this.registered.get(id)?.find((s) => s.id === service.id);
+          if (current && isOwnedBy(current, this.owner) && sameEndpoint(current, service) && previous) {
+            service.registeredAt = previous.registeredAt;
+            continue;
+          }
+          await this.register(service);
+        }
+      }
+      this.registered.clear();
+      for (const [id, services] of desired) if (services.length > 0) this.registered.set(id, services);
+      this.resyncBackoff.reset();
+      this.emitChange();
+    });
+  }
+
+  private onDockerEvent(event: ContainerEvent): void {
+    const action = event.action;
+    if (action === 'start') {
+      this.timeline.record({
+        kind: 'container-started',
+        at: Number(event.timeNano) / 1e6,
+        containerId: event.id,
+        message: `container ${event.attributes.name ?? event.id.slice(0, 12)} started`,
+      });
+      this.enqueue(event.id, () => this.add(event.id));
+    } else if (action === 'health_status: healthy') {
+      this.enqueue(event.id, () => this.add(event.id));
+    } else if (
+      action === 'die' ||
+      action === 'stop' ||
+      action === 'destroy' ||
+      action === 'health_status: unhealthy' ||
+      (action === 'kill' && TERMINATING_SIGNALS.has(event.attributes.signal ?? ''))
+    ) {
+      if (action === 'die') {
+        this.timeline.record({
+          kind: 'container-stopped',
+          at: Number(event.timeNano) / 1e6,
+          containerId: event.id,
+          message: `container ${event.attributes.name ?? event.id.slice(0, 12)} exited`,
+        });
+      }
+      this.enqueue(event.id, () => this.remove(event.id, action));
+    }
+  }
+
+  private enqueue(containerId: string, work: () => Promise<void>): void {
+    this.gate.forKey(containerId, work).catch((error: unknown) => {
+      if (error instanceof ConsulFailure) this.scheduleResync();
+      else this.timeline.record({ kind: 'error', containerId, message: errorMessage(error) });
+    });
+  }
+
+  private async add(containerId: string): Promise<void> {
+    const container = await this.inspect(containerId);
+    if (!container?.State?.Running) return;
+    const services = this.desiredServices(container);
+    const previous = this.registered.get(containerId) ?? [];
+    for (const old of previous) {
+      if (!services.some((s) => s.id === old.id)) await this.deregister(old, 'its settings changed');
+    }
+    for (const service of services) {
+      const known = previous.find((s) => s.id === service.id);
+      if (known && sameDefinition(known, service)) {
+        service.registeredAt = known.registeredAt;
+        continue;
+      }
+      await this.register(service);
+    }
+    if (services.length > 0) this.registered.set(containerId, services);
+    else this.registered.delete(containerId);
+    this.emitChange();
+  }
+
+  private async remove(containerId: string, reason: string): Promise<void> {
+    const services = this.registered.get(containerId);
+    if (!services) return;
+    for (const service of services) await this.deregister(service, `container ${reason}`);
+    this.registered.delete(containerId);
+    if (reason === 'destroy') this.warningsByContainer.delete(containerId);
+    this.emitChange();
+  }
+
+  private desiredServices(container: ContainerFacts): RegisteredService[] {
+    const result = servicesForContainer(container, this.options);
+    const name = containerName(container);
+    const known = this.warningsByContainer.get(container.Id)?.messages ?? [];
+    for (const message of result.warnings) {
+      if (!known.includes(message))
+        this.timeline.record({ kind: 'warning', containerId: container.Id, message });
+    }
+    if (result.warnings.length > 0)
+      this.warningsByContainer.set(container.Id, { container: name, messages: result.warnings });
+    else this.warningsByContainer.delete(container.Id);
+
+    // A container with a Docker HEALTHCHECK waits until Docker calls it healthy.
+    if (hasDockerHealthcheck(container) && container.State?.Health?.Status !== 'healthy') return [];
+    return result.services.map((service) => ({
+      ...service,
+      meta: { ...service.meta, [OWNER_META_KEY]: this.owner, [CONTAINER_META_KEY]: container.Id },
+      containerId: container.Id,
+      containerName: name,
+      registeredAt: 0,
+    }));
+  }
+
+  private async inspect(containerId: string): Promise<ContainerFacts | undefined> {
+    try {
+      return await this.docker.getContainer(containerId).inspect();
+    } catch (error) {
+      // Gone between the event and the inspect: nothing to register.
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async register(service: RegisteredService): Promise<void> {
+    await this.consulCall(() =>
+      this.consul.agent.service.register({
+        id: service.id,
+        name: service.name,
+        address: service.address,
+        port: service.port,
+        tags: service.tags,
+        meta: service.meta,
+        ...(service.check ? { check: toConsulCheck(service) } : {}),
+      }),
+    );
+    service.registeredAt = Date.now();
+    this.timeline.record({
+      kind: 'registered',
+      containerId: service.containerId,
+      serviceId: service.id,
+      message: `${service.name} registered at ${service.address}:${service.port} (${service.id})`,
+    });
+  }
+
+  private async deregister(service: RegisteredService, reason: string): Promise<void> {
+    await this.consulCall(() => this.consul.agent.service.deregister(service.id));
+    this.timeline.record({
+      kind: 'deregistered',
+      containerId: service.containerId,
+      serviceId: service.id,
+      message: `${service.name} deregistered (${reason}): ${service.id}`,
+    });
+  }
+
+  private async consulCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await call();
+      this.setConsulState(true);
+      return result;
+    } catch (error) {
+      const status = (error as { response?: { statusCode?: number } }).response?.statusCode;
+      // An HTTP answer from Consul (e.g. 400 for a bad check) is not an outage.
+      if (status !== undefined && status < 500) throw error;
+      this.liveness.reportFailure(error);
+      throw new ConsulFailure(errorMessage(error));
+    }
+  }
+
+  private scheduleResync(delayMs = this.resyncBackoff.next()): void {
+    if (!this.running) return;
+    clearTimeout(this.resyncTimer);
+    this.resyncTimer = setTimeout(() => {
+      this.resync().catch(() => this.scheduleResync());
+    }, delayMs);
+  }
+
+  private setDockerState(connected: boolean, error?: string): void {
+    if (this.dockerState.connected === connected) return;
+    this.dockerState = error && !connected ? { connected, error } : { connected };
+    this.timeline.record({
+      kind: connected ? 'docker-up' : 'docker-down',
+      message: connected ? 'Docker events connected' : `Docker events lost: ${error ?? 'unknown reason'}`,
+    });
+    this.emitChange();
+  }
+
+  private setConsulState(connected: boolean, error?: string): void {
+    if (this.consulState.connected === connected) return;
+    this.consulState = error && !connected ? { connected, error } : { connected };
+    this.timeline.record({
+      kind: connected ? 'consul-up' : 'consul-down',
+      message: connected ? 'Consul reachable' : `Consul unreachable: ${error ?? 'unknown reason'}`,
+    });
+    this.emitChange();
+  }
+
+  private emitChange(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function toConsulCheck(service: RegisteredService): CheckOptions {
+  const check = service.check!;
+  return {
+    name: `${service.name} ${check.http ? 'HTTP' : 'TCP'} check`,
+    ...(check.http ? { http: check.http } : {}),
+    ...(check.tcp ? { tcp: check.tcp } : {}),
+    ...(check.tlsSkipVerify ? { tlsskipverify: true } : {}),
+    interval: check.interval,
+    // The consul client's types want a timeout on every check; Consul's default is 10s.
+    timeout: check.timeout ?? '10s',
+    ...(check.deregisterCriticalServiceAfter
+      ? { deregistercriticalserviceafter: check.deregisterCriticalServiceAfter }
+      : {}),
+    ...(check.status ? { status: check.status } : {}),
+  };
+}
+
+function sameEndpoint(entry: AgentServiceEntry, service: ServiceDefinition): boolean {
+  return (
+    entry.Service === service.name &&
+    entry.Address === service.address &&
+    entry.Port === service.port &&
+    [...(entry.Tags ?? [])].sort().join(',') === [...service.tags].sort().join(',')
+  );
+}
+
+function sameDefinition(a: ServiceDefinition, b: ServiceDefinition): boolean {
+  return JSON.stringify({ ...a, registeredAt: 0 }) === JSON.stringify({ ...b, registeredAt: 0 });
+}
+
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}

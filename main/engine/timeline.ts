@@ -1,0 +1,86 @@
+/**
+ * The engine's one timeline: every step of discovery (container started,
+ * registered, rendered, reloaded, first request served, and the reverse) as a
+ * typed event with its timestamp. Kept in a bounded buffer so that a long
+ * session cannot grow memory; subscribers see each event as it is recorded.
+ */
+
+export type TimelineKind =
+  | 'container-started'
+  | 'container-stopped'
+  | 'registered'
+  | 'deregistered'
+  | 'template-rendered'
+  | 'template-error'
+  | 'lb-reloaded'
+  | 'lb-error'
+  | 'first-request'
+  | 'docker-up'
+  | 'docker-down'
+  | 'consul-up'
+  | 'consul-down'
+  | 'warning'
+  | 'error';
+
+export interface TimelineEvent {
+  /** Monotonic sequence number, so that clients can ask for "everything after N". */
+  seq: number;
+  /** Wall-clock time in epoch milliseconds (with sub-millisecond precision where available). */
+  at: number;
+  kind: TimelineKind;
+  message: string;
+  containerId?: string;
+  serviceId?: string;
+  /** Milliseconds since the previous step of the same container's chain, when there is one. */
+  sincePreviousMs?: number;
+}
+
+export type TimelineInput = Omit<TimelineEvent, 'seq' | 'at' | 'sincePreviousMs'> & { at?: number };
+
+export type TimelineListener = (event: TimelineEvent) => void;
+
+export const DEFAULT_TIMELINE_CAPACITY = 2000;
+
+/** performance.timeOrigin + now() is wall-clock time with sub-millisecond resolution. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class Timeline {
+  private readonly events: TimelineEvent[] = [];
+  private readonly listeners = new Set<TimelineListener>();
+  private readonly lastStepOfContainer = new Map<string, number>();
+  private nextSeq = 1;
+
+  constructor(private readonly capacity = DEFAULT_TIMELINE_CAPACITY) {}
+
+  record(input: TimelineInput): TimelineEvent {
+    const at = input.at ?? preciseNow();
+    const event: TimelineEvent = { ...input, at, seq: this.nextSeq++ };
+    if (input.containerId) {
+      const previous = this.lastStepOfContainer.get(input.containerId);
+      if (previous !== undefined && input.kind !== 'container-started') event.sincePreviousMs = at - previous;
+      // Delete first so that the map's order is least recently used first.
+      this.lastStepOfContainer.delete(input.containerId);
+      this.lastStepOfContainer.set(input.containerId, at);
+      if (this.lastStepOfContainer.size > this.capacity) {
+        const oldest = this.lastStepOfContainer.keys().next().value;
+        if (oldest !== undefined) this.lastStepOfContainer.delete(oldest);
+      }
+    }
+    this.events.push(event);
+    if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /** Events newer than `afterSeq` (all kept events by default), oldest first. */
+  list(afterSeq = 0): TimelineEvent[] {
+    return this.events.filter((event) => event.seq > afterSeq);
+  }
+
+  subscribe(listener: TimelineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

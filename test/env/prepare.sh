@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Prepares this machine for the integration tests: a running Docker engine
+# (Debian's docker.io, started by hand where there is no systemd) and the
+# local test images (Consul, nginx, simple-web, HAProxy built from Debian
+# packages, since no image registry may be reachable). Idempotent and quick
+# when everything is already there. Under CI=true a missing piece is an
+# error, never a skip.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+state=${DT_TEST_STATE:-/tmp/discovery-tray-test}
+mkdir -p "$state"
+
+log() { printf '[prepare] %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq >&2; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# --- Docker engine ---------------------------------------------------------
+if ! docker info >/dev/null 2>&1; then
+  if ! command -v dockerd >/dev/null 2>&1; then
+    command -v apt-get >/dev/null || { log "no Docker engine and no apt-get: install Docker, then run again"; exit 1; }
+    log "installing Debian's docker.io"
+    apt_install docker.io
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    log "starting dockerd"
+    as_root sh -c "nohup dockerd >'$state/dockerd.log' 2>&1 & echo \$! > '$state/dockerd.pid'"
+    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+    docker info >/dev/null 2>&1 || { log "dockerd did not come up; see $state/dockerd.log"; tail -20 "$state/dockerd.log" >&2; exit 1; }
+  fi
+fi
+log "Docker engine $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+
+# --- tools the image recipes use -------------------------------------------
+for tool in dpkg-deb ldd tar; do command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }; done
+
+# --- local test images (Consul 1.8.7 from Debian 11, nginx, simple-web, HAProxy) ---
+bash "$here/../images/build-local-images.sh"
