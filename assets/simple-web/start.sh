@@ -8,4 +8,9 @@ hostname -i 2>/dev/null | awk '{print $1}' > /tmp/simple-web/ip
 chmod 0755 /www/cgi-bin/index.cgi
 # httpd hands its stderr to CGI scripts; sending it to stdout lets index.cgi
 # write its per-request line to the container's stdout (docker logs).
-exec httpd -f -p "${PORT:-80}" -h /www 2>&1
+httpd -f -p "${PORT:-80}" -h /www 2>&1 &
+server=$!
+# As PID 1, httpd would ignore SIGTERM and `docker stop` would wait its whole
+# timeout; this shell forwards the signal so that a stop takes milliseconds.
+trap 'kill -TERM "$server" 2>/dev/null; wait "$server"; exit 0' TERM INT
+wait "$server"

@@ -52,3 +52,11 @@ export function createConsulClient(endpoint: ConsulEndpoint): Consul {
     ...(endpoint.token ? { defaults: { token: endpoint.token } } : {}),
   });
 }
+
+/**
+ * Options for one client call that gives up after `ms`. Every call of the consul
+ * client honours a `timeout`; only its type definitions leave it out.
+ */
+export function callTimeout(ms: number): { token?: string; timeout: number } {
+  return { timeout: ms };
+}

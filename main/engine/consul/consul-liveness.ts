@@ -8,10 +8,16 @@
 import type Consul from 'consul';
 import { Backoff, delay } from '../backoff.js';
 import { errorMessage } from '../errors.js';
+import { callTimeout } from './consul-connection.js';
+
+export type UpReason = 'first-contact' | 'recovered' | 'restarted';
+
+export interface LivenessListener {
+  onUp: (reason: UpReason) => void;
+  onDown: (error: string) => void;
+}
 
 export interface ConsulLivenessOptions {
-  onUp: (reason: 'first-contact' | 'recovered' | 'restarted') => void;
-  onDown: (error: string) => void;
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
   /** How long one probe may take before it counts as a failure. */
@@ -25,10 +31,11 @@ export class ConsulLiveness {
   private probing = false;
   private readonly abort = new AbortController();
   private readonly backoff: Backoff;
+  private readonly listeners = new Set<LivenessListener>();
 
   constructor(
     private readonly consul: Consul,
-    private readonly options: ConsulLivenessOptions,
+    private readonly options: ConsulLivenessOptions = {},
   ) {
     this.backoff = new Backoff({
       initialMs: options.retryDelayMs ?? 200,
@@ -36,8 +43,13 @@ export class ConsulLiveness {
     });
   }
 
+  subscribe(listener: LivenessListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   start(): void {
-    this.startWatch();
+    if (!this.watch && !this.probing) this.startWatch();
   }
 
   stop(): void {
@@ -82,17 +94,17 @@ export class ConsulLiveness {
     });
   }
 
-  private goUp(reason: 'first-contact' | 'recovered' | 'restarted'): void {
+  private goUp(reason: UpReason): void {
     this.up = true;
     this.backoff.reset();
-    this.options.onUp(reason);
+    for (const listener of this.listeners) listener.onUp(reason);
   }
 
   private goDown(error: string): void {
     if (this.abort.signal.aborted) return;
     if (this.up !== false) {
       this.up = false;
-      this.options.onDown(error);
+      for (const listener of this.listeners) listener.onDown(error);
     }
     if (!this.probing) void this.probeUntilUp();
   }
@@ -106,11 +118,7 @@ export class ConsulLiveness {
         await delay(this.backoff.next(), this.abort.signal);
         if (this.abort.signal.aborted) return;
         try {
-          // Every call of the client takes a timeout; its types only omit it here.
-          const probe = { timeout: this.options.probeTimeoutMs ?? 1000 } as Parameters<
-            Consul['status']['leader']
-          >[0];
-          const leader = await this.consul.status.leader(probe);
+          const leader = await this.consul.status.leader(callTimeout(this.options.probeTimeoutMs ?? 1000));
           if (leader) break;
         } catch {
           // Still away: try again after the next backoff step.

@@ -76,6 +76,11 @@ export class Registrator {
   private readonly resyncBackoff: Backoff;
   private readonly listeners = new Set<() => void>();
   private readonly liveness: ConsulLiveness;
+  /** Whether this registrator made the liveness watcher (and so starts and stops it). */
+  private readonly ownsLiveness: boolean;
+  private unsubscribeLiveness: (() => void) | undefined;
+  /** Containers being scaled away: deregistered, and not registered again until destroyed. */
+  private readonly draining = new Set<string>();
   private resyncTimer: NodeJS.Timeout | undefined;
   private running = false;
   private dockerState: RegistratorStatus['docker'] = { connected: false };
@@ -86,6 +91,7 @@ export class Registrator {
     private readonly consul: Consul,
     private readonly timeline: Timeline,
     private readonly options: RegistratorOptions,
+    liveness?: ConsulLiveness,
   ) {
     this.owner = ownerId(options.hostname);
     this.resyncBackoff = new Backoff({
@@ -99,16 +105,13 @@ export class Registrator {
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
     });
-    this.liveness = new ConsulLiveness(consul, {
-      onUp: (reason) => {
-        this.setConsulState(true);
-        // A dev Consul that restarted has lost every registration: put them back.
-        if (reason !== 'first-contact') this.scheduleResync(0);
-      },
-      onDown: (error) => this.setConsulState(false, error),
-      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
-      ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
-    });
+    this.ownsLiveness = !liveness;
+    this.liveness =
+      liveness ??
+      new ConsulLiveness(consul, {
+        ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+        ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
+      });
   }
 
   /** Follows Docker (throws if there is no engine), syncs, and watches Consul's health. */
@@ -117,14 +120,23 @@ export class Registrator {
     // Follow first, so that nothing that happens during the initial sync is missed.
     await this.follower.start();
     this.setDockerState(true);
+    this.unsubscribeLiveness = this.liveness.subscribe({
+      onUp: (reason) => {
+        this.setConsulState(true);
+        // A dev Consul that restarted has lost every registration: put them back.
+        if (reason !== 'first-contact') this.scheduleResync(0);
+      },
+      onDown: (error) => this.setConsulState(false, error),
+    });
     await this.resync().catch(() => this.scheduleResync());
-    this.liveness.start();
+    if (this.ownsLiveness) this.liveness.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.resyncTimer);
-    this.liveness.stop();
+    this.unsubscribeLiveness?.();
+    if (this.ownsLiveness) this.liveness.stop();
     await this.follower.stop();
     await this.gate.idle();
   }
@@ -148,6 +160,26 @@ export class Registrator {
         messages.map((message) => ({ container, message })),
       ),
     };
+  }
+
+  /**
+   * Takes a container out of Consul ahead of stopping it (scale-down), and
+   * keeps it out until it is destroyed. Resolves with the IDs it had.
+   */
+  async drain(containerId: string): Promise<string[]> {
+    this.draining.add(containerId);
+    const ids = (this.registered.get(containerId) ?? []).map((s) => s.id);
+    await this.gate.forKey(containerId, () => this.remove(containerId, 'scaled down'));
+    return ids;
+  }
+
+  /** Service IDs registered for a container (empty when none). */
+  serviceIdsOf(containerId: string): string[] {
+    return (this.registered.get(containerId) ?? []).map((s) => s.id);
+  }
+
+  isDraining(containerId: string): boolean {
+    return this.draining.has(containerId);
   }
 
   /** Cuts the Docker event connection, as a network fault would (fault tests). */
@@ -258,11 +290,14 @@ export class Registrator {
   }
 
   private async remove(containerId: string, reason: string): Promise<void> {
+    if (reason === 'destroy') {
+      this.draining.delete(containerId);
+      this.warningsByContainer.delete(containerId);
+    }
     const services = this.registered.get(containerId);
     if (!services) return;
     for (const service of services) await this.deregister(service, `container ${reason}`);
     this.registered.delete(containerId);
-    if (reason === 'destroy') this.warningsByContainer.delete(containerId);
     this.emitChange();
   }
 
@@ -278,6 +313,7 @@ export class Registrator {
       this.warningsByContainer.set(container.Id, { container: name, messages: result.warnings });
     else this.warningsByContainer.delete(container.Id);
 
+    if (this.draining.has(container.Id)) return [];
     // A container with a Docker HEALTHCHECK waits until Docker calls it healthy.
     if (hasDockerHealthcheck(container) && container.State?.Health?.Status !== 'healthy') return [];
     return result.services.map((service) => ({

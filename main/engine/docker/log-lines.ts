@@ -1,0 +1,73 @@
+/**
+ * Follows a container's log (Docker's multiplexed stream, demultiplexed) and
+ * hands over complete lines. Closing it ends the HTTP stream: no leaked
+ * connections when a container goes away.
+ */
+import type Dockerode from 'dockerode';
+import type DockerModem from 'docker-modem';
+import { PassThrough, type Readable } from 'node:stream';
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface LogFollower {
+  close(): void;
+  /** Resolves when the stream has ended (container gone, or closed). */
+  readonly ended: Promise<void>;
+}
+
+export interface FollowLogsOptions {
+  /** Epoch seconds; only lines from then on. Defaults to now (no history). */
+  sinceSeconds?: number;
+  /** Whether the container has a TTY (then the stream is not multiplexed). */
+  tty?: boolean;
+}
+
+function splitLines(stream: Readable, kind: LogLine['stream'], onLine: (line: LogLine) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const text = buffered.slice(0, newline).replace(/\r$/, '');
+      buffered = buffered.slice(newline + 1);
+      onLine({ stream: kind, text });
+    }
+  });
+}
+
+export async function followLogs(
+  container: Dockerode.Container,
+  onLine: (line: LogLine) => void,
+  options: FollowLogsOptions = {},
+): Promise<LogFollower> {
+  const raw = (await container.logs({
+    follow: true,
+    stdout: true,
+    stderr: true,
+    since: options.sinceSeconds ?? Math.floor(Date.now() / 1000),
+  })) as unknown as Readable;
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  splitLines(stdout, 'stdout', onLine);
+  splitLines(stderr, 'stderr', onLine);
+  if (options.tty) raw.pipe(stdout);
+  else (container.modem as DockerModem).demuxStream(raw, stdout, stderr);
+  const ended = new Promise<void>((resolve) => {
+    const done = (): void => {
+      stdout.end();
+      stderr.end();
+      resolve();
+    };
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.once('error', done);
+  });
+  return {
+    close: () => raw.destroy(),
+    ended,
+  };
+}

@@ -1,0 +1,37 @@
+/** Everything `discovery-tray up` (and the tray app) can set, with defaults. */
+import { hostname } from 'node:os';
+import type { QuiescenceWindow } from './render/quiescence.js';
+import { DEFAULT_MAX_INSTANCES } from './scaler.js';
+import { DEFAULT_STACK_CONFIG, type StackConfig } from './stack/stack-config.js';
+
+export interface EngineConfig extends StackConfig {
+  /** Web instances to run after `up` (default: keep what runs, at least 1). */
+  webCount?: number;
+  /** A consul-template file; default: the classic demo template shipped in assets/templates. */
+  templatePath?: string;
+  wait?: QuiescenceWindow;
+  maxInstances: number;
+  drainTimeoutMs: number;
+  /** Host name used in service IDs. */
+  hostname: string;
+  /** Docker socket; default DOCKER_HOST or /var/run/docker.sock. */
+  dockerSocket?: string;
+}
+
+export function defaultEngineConfig(): EngineConfig {
+  const env = process.env;
+  return {
+    ...DEFAULT_STACK_CONFIG,
+    // A second, separate stack (e.g. for tests next to a running demo) takes another project name.
+    project: env.DISCOVERY_TRAY_PROJECT ?? DEFAULT_STACK_CONFIG.project,
+    images: {
+      consul: env.DISCOVERY_TRAY_CONSUL_IMAGE ?? DEFAULT_STACK_CONFIG.images.consul,
+      lb: env.DISCOVERY_TRAY_LB_IMAGE ?? DEFAULT_STACK_CONFIG.images.lb,
+      web: env.DISCOVERY_TRAY_WEB_IMAGE ?? DEFAULT_STACK_CONFIG.images.web,
+      webBase: env.DISCOVERY_TRAY_WEB_BASE_IMAGE ?? DEFAULT_STACK_CONFIG.images.webBase,
+    },
+    maxInstances: DEFAULT_MAX_INSTANCES,
+    drainTimeoutMs: 15_000,
+    hostname: hostname(),
+  };
+}

@@ -1,0 +1,347 @@
+/**
+ * The composition root and the one API every front end uses (CLI, control
+ * server, Electron): it wires Docker, the stack, Consul, the registrator, the
+ * template loop, the LB and the scaler, and reports their state as one
+ * EngineStatus. Plain Node: no Electron here.
+ */
+import type Consul from 'consul';
+import type Dockerode from 'dockerode';
+import { readFile } from 'node:fs/promises';
+import type { EngineStatus, InstanceView, ScaleResponse } from '../../preload/api.js';
+import { ConsulLiveness } from './consul/consul-liveness.js';
+import {
+  callTimeout,
+  consulUrl,
+  createConsulClient,
+  parseConsulAddress,
+  type ConsulEndpoint,
+} from './consul/consul-connection.js';
+import { connectDocker, type DockerConnection } from './docker/docker-connection.js';
+import type { EngineConfig } from './engine-config.js';
+import { UserError, errorMessage } from './errors.js';
+import { LbController } from './lb/lb-controller.js';
+import { assetPath } from './package-root.js';
+import { Registrator } from './registrator/registrator.js';
+import { ConsulTemplateData } from './render/consul-data.js';
+import { TemplateLoop } from './render/template-loop.js';
+import { Scaler } from './scaler.js';
+import type { ProgressReporter } from './stack/images.js';
+import { Stack } from './stack/stack.js';
+import { compileTemplate, type CompiledTemplate } from './template/index.js';
+import { Timeline } from './timeline.js';
+
+export interface EngineParts {
+  connection: DockerConnection;
+  stack: Stack;
+  consul: Consul;
+  consulEndpoint: ConsulEndpoint;
+  liveness: ConsulLiveness;
+  registrator: Registrator;
+  lb: LbController;
+  data: ConsulTemplateData;
+  loop: TemplateLoop;
+  scaler: Scaler;
+}
+
+export async function loadTemplate(path: string | undefined): Promise<CompiledTemplate> {
+  const file = path ?? assetPath('templates', 'nginx.ctmpl');
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(
+      `Cannot read the template ${file}: ${errorMessage(error)}. Check the path given to --template.`,
+      'bad-template',
+    );
+  }
+  try {
+    return compileTemplate(source, path ?? 'nginx.ctmpl');
+  } catch (error) {
+    throw new UserError(`The template ${file} has an error: ${errorMessage(error)}`, 'bad-template');
+  }
+}
+
+async function waitForConsul(consul: Consul, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const leader = await consul.status.leader(callTimeout(1000));
+      if (leader) return;
+      last = 'no leader yet';
+    } catch (error) {
+      last = errorMessage(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new UserError(
+    `Consul at ${url} did not become ready in ${timeoutMs / 1000} s (${last}).`,
+    'consul-unavailable',
+  );
+}
+
+export class Engine {
+  readonly timeline = new Timeline();
+  private parts: EngineParts | undefined;
+  private state: EngineStatus['state'] = 'starting';
+  private adopted = false;
+  private readonly listeners = new Set<() => void>();
+  private lbPort: number;
+
+  constructor(
+    readonly config: EngineConfig,
+    private readonly progress: ProgressReporter = () => undefined,
+  ) {
+    this.lbPort = config.lbPort;
+  }
+
+  /** Brings the stack up (adopting one that runs) and starts every loop. */
+  async start(): Promise<void> {
+    const connection = await connectDocker(
+      this.config.dockerSocket ? { socketPath: this.config.dockerSocket } : {},
+    );
+    const docker: Dockerode = connection.docker;
+    const template = await loadTemplate(this.config.templatePath);
+    const stack = new Stack(docker, this.config, this.progress);
+    const before = await stack.containers();
+    this.adopted = before.some((c) => c.running);
+
+    await stack.preflight({ managedConsul: !this.config.consulAddress });
+    const network = await stack.ensureNetwork();
+    let consulEndpoint: ConsulEndpoint;
+    if (this.config.consulAddress) {
+      consulEndpoint = parseConsulAddress(this.config.consulAddress, this.config.consulToken);
+    } else {
+      const { port } = await stack.ensureConsul();
+      consulEndpoint = parseConsulAddress(`127.0.0.1:${port}`);
+    }
+    const consul = createConsulClient(consulEndpoint);
+    this.progress(`waiting for Consul at ${consulUrl(consulEndpoint)}`);
+    await waitForConsul(consul, consulUrl(consulEndpoint), 30_000);
+
+    const liveness = new ConsulLiveness(consul);
+    const registrator = new Registrator(
+      docker,
+      consul,
+      this.timeline,
+      { hostname: this.config.hostname, mode: 'internal', preferredNetworks: [network] },
+      liveness,
+    );
+    await registrator.start();
+
+    const lbContainer = await stack.ensureLb();
+    this.lbPort = lbContainer.port;
+    const lb = new LbController(lbContainer.container, this.timeline);
+    // The data source wakes the loop, and the loop reads the data source: a late-bound reference.
+    const loopRef: { current?: TemplateLoop } = {};
+    const data = new ConsulTemplateData(
+      consul,
+      () => loopRef.current?.poke(),
+      (message) => this.timeline.record({ kind: 'warning', message }),
+    );
+    const loop = new TemplateLoop(template, data, lb, this.timeline, this.config.wait);
+    loopRef.current = loop;
+    liveness.subscribe({
+      onUp: (reason) => {
+        if (reason !== 'first-contact') data.restartWatches();
+        this.emit();
+      },
+      onDown: () => this.emit(),
+    });
+    liveness.start();
+    loop.start();
+
+    const scaler = new Scaler(stack, registrator, loop, lb, this.timeline, {
+      maxInstances: this.config.maxInstances,
+      drainTimeoutMs: this.config.drainTimeoutMs,
+    });
+    this.parts = { connection, stack, consul, consulEndpoint, liveness, registrator, lb, data, loop, scaler };
+    registrator.onChange(() => this.emit());
+    loop.onLive(() => this.emit());
+    scaler.onProgress(() => this.emit());
+
+    const runningWeb = (await stack.containers('web')).filter((c) => c.running).length;
+    const wanted = this.config.webCount ?? Math.max(1, runningWeb);
+    this.state = 'ready';
+    await scaler.scale('web', wanted);
+    this.emit();
+  }
+
+  private get started(): EngineParts {
+    if (!this.parts) throw new UserError('The engine is not running yet.', 'not-ready');
+    return this.parts;
+  }
+
+  scale(service: unknown, count: unknown): Promise<ScaleResponse> {
+    return this.started.scaler.scale(service, count);
+  }
+
+  /** Replaces the template text (a syntax error is refused and nothing changes). */
+  setTemplate(source: string): void {
+    try {
+      this.started.loop.setTemplate(source);
+    } catch (error) {
+      throw new UserError(`The template was not changed: ${errorMessage(error)}`, 'bad-template');
+    }
+  }
+
+  templateSource(): string {
+    return this.started.loop.templateSource;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  status(): EngineStatus {
+    const parts = this.parts;
+    const base = `http://127.0.0.1:${this.lbPort}`;
+    if (!parts) {
+      return {
+        state: this.state,
+        adopted: this.adopted,
+        docker: {
+          connected: false,
+          endpoint: this.config.dockerSocket ?? process.env.DOCKER_HOST ?? '/var/run/docker.sock',
+        },
+        consul: { connected: false, url: '', uiUrl: '', managed: !this.config.consulAddress },
+        lb: { url: base, generation: 0 },
+        template: { name: this.config.templatePath ?? 'nginx.ctmpl', dependencies: [] },
+        services: [],
+        scaling: { service: 'web', starting: [], draining: [], busy: false, max: this.config.maxInstances },
+        warnings: [],
+      };
+    }
+    const reg = parts.registrator.status();
+    const lb = parts.lb.status();
+    const tpl = parts.loop.status();
+    const live = parts.loop.liveState().instanceIds;
+    const progress = parts.scaler.progress();
+    const url = consulUrl(parts.consulEndpoint);
+    const byService = new Map<string, InstanceView[]>();
+    for (const s of reg.services) {
+      const view: InstanceView = {
+        id: s.id,
+        service: s.name,
+        containerId: s.containerId,
+        containerName: s.containerName,
+        address: s.address,
+        port: s.port,
+        tags: s.tags,
+        registeredAt: s.registeredAt,
+        state: live.has(s.id) ? 'serving' : 'starting',
+      };
+      byService.set(s.name, [...(byService.get(s.name) ?? []), view]);
+    }
+    for (const name of progress.draining) {
+      // Draining containers are deregistered already; show them until they are gone.
+      const list = byService.get('web') ?? [];
+      list.push({
+        id: name,
+        service: 'web',
+        containerId: '',
+        containerName: name,
+        address: '',
+        port: 0,
+        tags: [],
+        registeredAt: 0,
+        state: 'draining',
+      });
+      byService.set('web', list);
+    }
+    const services = [...byService.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, instances]) => ({
+        name,
+        ...(name === 'web' && progress.desired !== undefined ? { desired: progress.desired } : {}),
+        running: instances.filter((i) => i.state !== 'draining').length,
+        instances: instances.sort((a, b) => a.containerName.localeCompare(b.containerName)),
+      }));
+    if (!byService.has('web'))
+      services.push({
+        name: 'web',
+        ...(progress.desired !== undefined ? { desired: progress.desired } : {}),
+        running: 0,
+        instances: [],
+      });
+    return {
+      state: this.state,
+      adopted: this.adopted,
+      docker: {
+        connected: reg.docker.connected,
+        endpoint: parts.connection.endpoint,
+        version: parts.connection.engineVersion,
+        ...(reg.docker.error ? { error: reg.docker.error } : {}),
+      },
+      consul: {
+        connected: reg.consul.connected,
+        url,
+        uiUrl: `${url}/ui/`,
+        managed: !this.config.consulAddress,
+        ...(reg.consul.error ? { error: reg.consul.error } : {}),
+      },
+      lb: {
+        url: base,
+        generation: lb.generation,
+        ...(lb.config !== undefined ? { config: lb.config } : {}),
+        ...(lb.previousConfig !== undefined ? { previousConfig: lb.previousConfig } : {}),
+        ...(lb.appliedAt !== undefined ? { appliedAt: lb.appliedAt } : {}),
+        ...(lb.lastError
+          ? {
+              lastError: {
+                at: lb.lastError.at,
+                message: lb.lastError.message,
+                ...(lb.lastError.line !== undefined ? { line: lb.lastError.line } : {}),
+                excerpt: lb.lastError.excerpt,
+              },
+            }
+          : {}),
+      },
+      template: {
+        name: tpl.templateName,
+        dependencies: tpl.dependencies,
+        ...(tpl.lastRenderAt !== undefined ? { lastRenderAt: tpl.lastRenderAt } : {}),
+        ...(tpl.lastError ? { lastError: tpl.lastError } : {}),
+      },
+      services,
+      scaling: {
+        service: 'web',
+        ...(progress.desired !== undefined ? { desired: progress.desired } : {}),
+        starting: progress.starting,
+        draining: progress.draining,
+        busy: progress.busy,
+        max: parts.scaler.maxInstances,
+      },
+      warnings: reg.warnings,
+    };
+  }
+
+  /** Stops the loops; the stack keeps running unless `down` is set. */
+  async stop({ down = false }: { down?: boolean } = {}): Promise<void> {
+    if (!this.parts) return;
+    this.state = 'stopping';
+    this.emit();
+    const { scaler, loop, data, liveness, registrator } = this.parts;
+    await scaler.idle().catch(() => undefined);
+    loop.stop();
+    data.close();
+    if (down) await this.removeStack();
+    liveness.stop();
+    await registrator.stop();
+    this.state = 'stopped';
+    this.parts = undefined;
+    this.emit();
+  }
+
+  /** Deregisters the web containers and removes the whole stack (only what it created). */
+  async removeStack(): Promise<number> {
+    const { stack, registrator } = this.started;
+    for (const web of await stack.containers('web')) await registrator.drain(web.id).catch(() => []);
+    return stack.down();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

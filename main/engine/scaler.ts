@@ -1,0 +1,238 @@
+/**
+ * Scaling `web` without dropping requests (DESIGN.md):
+ * - up: create and start the new containers in parallel; each takes traffic
+ *   once registered and in the live nginx config;
+ * - down: deregister → template re-render → nginx reload done → wait for the
+ *   old nginx workers (they hold the requests in flight to the victims) →
+ *   stop → remove.
+ * A request that arrives while a scale runs supersedes it: the loop
+ * converges on the newest desired count.
+ */
+import { UserError, errorMessage } from './errors.js';
+import type { LbController } from './lb/lb-controller.js';
+import type { Registrator } from './registrator/registrator.js';
+import type { LiveState, TemplateLoop } from './render/template-loop.js';
+import type { Stack, StackContainer } from './stack/stack.js';
+import type { Timeline } from './timeline.js';
+
+export const SCALABLE_SERVICES = ['web'] as const;
+export type ScalableService = (typeof SCALABLE_SERVICES)[number];
+export const DEFAULT_MAX_INSTANCES = 20;
+
+export interface ScalerOptions {
+  maxInstances?: number;
+  /** Longest wait for in-flight requests on a container being removed. */
+  drainTimeoutMs?: number;
+  /** Longest wait for a new container to be routed, or an old one unrouted. */
+  routeTimeoutMs?: number;
+}
+
+export interface ScaleResult {
+  service: ScalableService;
+  desired: number;
+  running: number;
+  /** A newer scale request took over before this one finished. */
+  superseded: boolean;
+  /** Containers that did not get into (or out of) the live config in time. */
+  warnings: string[];
+}
+
+export interface ScaleProgress {
+  desired: number | undefined;
+  starting: string[];
+  draining: string[];
+  busy: boolean;
+}
+
+/** Checks a scale request; throws a UserError that says what is allowed. Nothing changes on error. */
+export function validateScaleRequest(
+  service: unknown,
+  count: unknown,
+  max: number,
+): { service: ScalableService; count: number } {
+  if (typeof service !== 'string' || !(SCALABLE_SERVICES as readonly string[]).includes(service)) {
+    throw new UserError(
+      `Unknown service ${JSON.stringify(service)}: only ${SCALABLE_SERVICES.join(', ')} can be scaled. Nothing was changed.`,
+      'bad-scale',
+    );
+  }
+  const number = typeof count === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(count) ? Number(count) : count;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > max) {
+    throw new UserError(
+      `Scale ${service} to a whole number from 0 to ${max}; got ${JSON.stringify(count)}. Nothing was changed.`,
+      'bad-scale',
+    );
+  }
+  return { service: service as ScalableService, count: number };
+}
+
+export class Scaler {
+  private desired: number | undefined;
+  private generation = 0;
+  private loop: Promise<void> | undefined;
+  private readonly starting = new Set<string>();
+  private readonly drainingNames = new Set<string>();
+  private readonly listeners = new Set<() => void>();
+  readonly maxInstances: number;
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly registrator: Registrator,
+    private readonly templateLoop: TemplateLoop,
+    private readonly lb: LbController,
+    private readonly timeline: Timeline,
+    private readonly options: ScalerOptions = {},
+  ) {
+    this.maxInstances = options.maxInstances ?? DEFAULT_MAX_INSTANCES;
+  }
+
+  progress(): ScaleProgress {
+    return {
+      desired: this.desired,
+      starting: [...this.starting],
+      draining: [...this.drainingNames],
+      busy: this.loop !== undefined,
+    };
+  }
+
+  onProgress(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get desiredCount(): number | undefined {
+    return this.desired;
+  }
+
+  async scale(service: unknown, count: unknown): Promise<ScaleResult> {
+    const request = validateScaleRequest(service, count, this.maxInstances);
+    const generation = ++this.generation;
+    this.desired = request.count;
+    this.emit();
+    const warnings: string[] = [];
+    this.loop ??= this.converge(warnings).finally(() => {
+      this.loop = undefined;
+      this.emit();
+    });
+    await this.loop;
+    const running = (await this.activeWeb()).length;
+    return {
+      service: request.service,
+      desired: request.count,
+      running,
+      superseded: generation !== this.generation,
+      warnings,
+    };
+  }
+
+  /** Waits for any scale in progress (used on shutdown). */
+  async idle(): Promise<void> {
+    await this.loop;
+  }
+
+  private async activeWeb(): Promise<StackContainer[]> {
+    const all = await this.stack.containers('web');
+    return all
+      .filter((c) => c.running && !this.registrator.isDraining(c.id))
+      .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  }
+
+  private async converge(warnings: string[]): Promise<void> {
+    for (let round = 0; round < 10; round++) {
+      const target = this.desired ?? 0;
+      const active = await this.activeWeb();
+      if (active.length < target) await this.scaleUp(target - active.length, warnings);
+      else if (active.length > target) await this.scaleDown(active.slice(target).reverse(), warnings);
+      else if (target === this.desired) return;
+    }
+  }
+
+  private async scaleUp(count: number, warnings: string[]): Promise<void> {
+    await this.stack.ensureWebImage();
+    const created = await this.stack.addWeb(count);
+    const names = await Promise.all(created.map(async (c) => (await c.inspect()).Name.replace(/^\//, '')));
+    names.forEach((n) => this.starting.add(n));
+    this.emit();
+    try {
+      await Promise.all(
+        created.map(async (container, i) => {
+          const routed = await this.waitUntil(
+            () => this.isRouted(container.id),
+            this.options.routeTimeoutMs ?? 30_000,
+          );
+          if (!routed) warnings.push(`${names[i]} started but was not routed by nginx within the time limit`);
+        }),
+      );
+    } finally {
+      names.forEach((n) => this.starting.delete(n));
+      this.emit();
+    }
+  }
+
+  private isRouted(containerId: string): boolean {
+    const ids = this.registrator.serviceIdsOf(containerId);
+    const live = this.templateLoop.liveState().instanceIds;
+    return ids.length > 0 && ids.every((id) => live.has(id));
+  }
+
+  private async scaleDown(victims: StackContainer[], warnings: string[]): Promise<void> {
+    victims.forEach((v) => this.drainingNames.add(v.name));
+    this.emit();
+    // Workers of every config applied from here on may still hold requests to a victim.
+    const retiring = new Set<number>();
+    const stopCollecting = this.templateLoop.onLive((state: LiveState) => {
+      state.applied?.retiringWorkers.forEach((pid) => retiring.add(pid));
+    });
+    try {
+      const serviceIds = (await Promise.all(victims.map((v) => this.registrator.drain(v.id)))).flat();
+      const unrouted = await this.waitUntil(
+        () => serviceIds.every((id) => !this.templateLoop.liveState().instanceIds.has(id)),
+        this.options.routeTimeoutMs ?? 30_000,
+      );
+      if (!unrouted) warnings.push('nginx did not drop the removed backends in time; stopping them anyway');
+      stopCollecting();
+      const drained = await this.lb
+        .drain([...retiring], this.options.drainTimeoutMs ?? 15_000)
+        .catch((error: unknown) => {
+          warnings.push(`could not watch the drain: ${errorMessage(error)}`);
+          return false;
+        });
+      if (!drained) warnings.push('requests in flight did not finish within the drain timeout');
+      await Promise.all(victims.map((v) => this.stack.removeContainer(v.id, 5)));
+      for (const victim of victims) {
+        this.timeline.record({
+          kind: 'container-stopped',
+          containerId: victim.id,
+          message: `${victim.name} drained and removed`,
+        });
+      }
+    } finally {
+      stopCollecting();
+      victims.forEach((v) => this.drainingNames.delete(v.name));
+      this.emit();
+    }
+  }
+
+  /** Resolves true once `check` holds (re-checked on every live config and registration change). */
+  private waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (value: boolean): void => {
+        clearTimeout(timer);
+        offLive();
+        offRegistered();
+        resolve(value);
+      };
+      const recheck = (): void => {
+        if (check()) done(true);
+      };
+      const offLive = this.templateLoop.onLive(recheck);
+      const offRegistered = this.registrator.onChange(recheck);
+      const timer = setTimeout(() => done(false), timeoutMs);
+    });
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

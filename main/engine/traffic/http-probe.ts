@@ -1,0 +1,83 @@
+/**
+ * One request through the LB, without keep-alive (a reused connection that
+ * nginx closes during a reload would look like a dropped request when it is
+ * the client's race, not the backend's). Reads which backend answered from
+ * simple-web's X-Served-By header or its page line.
+ */
+import { request } from 'node:http';
+
+export type RequestKind = 'get' | 'post' | 'slow';
+
+export interface ProbeResult {
+  ok: boolean;
+  status: number;
+  /** The backend's own address, when the answer says it. */
+  backend?: string;
+  latencyMs: number;
+  error?: string;
+}
+
+const PAGE_BACKEND = /to WebServer (?:&lt;|<)([0-9a-fA-F.:]+)(?:&gt;|>)/;
+
+export function backendFromResponse(
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+): string | undefined {
+  const header = headers['x-served-by'];
+  if (typeof header === 'string' && header) return header;
+  return PAGE_BACKEND.exec(body)?.[1];
+}
+
+export function probe(
+  url: string,
+  kind: RequestKind,
+  options: { slowDelayMs?: number; timeoutMs?: number } = {},
+): Promise<ProbeResult> {
+  const started = performance.now();
+  const target = new URL(url);
+  if (kind === 'slow') target.searchParams.set('delay', String(options.slowDelayMs ?? 300));
+  const body = kind === 'post' ? 'discovery-tray=probe' : undefined;
+  return new Promise((resolve) => {
+    const req = request(
+      target,
+      {
+        method: body ? 'POST' : 'GET',
+        agent: false,
+        headers: {
+          connection: 'close',
+          ...(body
+            ? {
+                'content-type': 'application/x-www-form-urlencoded',
+                'content-length': Buffer.byteLength(body),
+              }
+            : {}),
+        },
+        timeout: options.timeoutMs ?? 15_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          const backend = backendFromResponse(res.headers, text);
+          resolve({
+            ok: status >= 200 && status < 400,
+            status,
+            ...(backend ? { backend } : {}),
+            latencyMs: performance.now() - started,
+            ...(status >= 400 ? { error: `HTTP ${status}` } : {}),
+          });
+        });
+        res.on('error', (error) =>
+          resolve({ ok: false, status: 0, latencyMs: performance.now() - started, error: error.message }),
+        );
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (error) =>
+      resolve({ ok: false, status: 0, latencyMs: performance.now() - started, error: error.message }),
+    );
+    req.end(body);
+  });
+}
