@@ -1,0 +1,58 @@
+/** `scale`, `status` and `down`: clients of the running engine. */
+import { parseArgs } from 'node:util';
+import type { EngineStatus, ScaleResponse } from '../../preload/api.js';
+import { connectDocker } from '../engine/docker/docker-connection.js';
+import { defaultEngineConfig } from '../engine/engine-config.js';
+import { Stack } from '../engine/stack/stack.js';
+import { ControlClient, NoEngineError } from '../server/control-client.js';
+import { formatStatus } from './format-status.js';
+import { UsageError } from './up.js';
+import { EXIT } from './usage.js';
+
+export async function runScale(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {} });
+  const spec = positionals.join(' ').trim();
+  const match = /^([A-Za-z0-9_-]+)\s*[= ]\s*(\S+)$/.exec(spec);
+  if (!match) throw new UsageError(`expected SERVICE=N, e.g. discovery-tray scale web=3; got "${spec}"`);
+  const [, service, count] = match;
+  const client = await ControlClient.connect();
+  const result = await client.call<ScaleResponse>('POST', '/api/scale', {
+    service,
+    count: Number(count) === Number(count) ? Number(count) : count,
+  });
+  console.log(
+    `${result.service}: ${result.running} running (desired ${result.desired})${result.superseded ? ', superseded by a newer request' : ''}`,
+  );
+  for (const warning of result.warnings) console.log(`warning: ${warning}`);
+  return EXIT.ok;
+}
+
+export async function runStatus(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: { json: { type: 'boolean' } },
+  });
+  const client = await ControlClient.connect();
+  const status = await client.call<EngineStatus>('GET', '/api/status');
+  console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+  return EXIT.ok;
+}
+
+export async function runDown(args: string[]): Promise<number> {
+  parseArgs({ args, strict: true, allowPositionals: false, options: {} });
+  try {
+    const client = await ControlClient.connect();
+    const { removed } = await client.call<{ removed: number }>('POST', '/api/down');
+    console.log(`Removed the demo stack (${removed} containers); the engine is stopping.`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof NoEngineError)) throw error;
+  }
+  // No engine: remove the labelled stack directly.
+  const { docker } = await connectDocker();
+  const removed = await new Stack(docker, defaultEngineConfig()).down();
+  console.log(removed > 0 ? `Removed the demo stack (${removed} containers).` : 'No demo stack to remove.');
+  return EXIT.ok;
+}

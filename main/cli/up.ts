@@ -1,0 +1,139 @@
+/** `discovery-tray up`: the engine in the foreground, until Ctrl-C or `down`. */
+import { parseArgs } from 'node:util';
+import { Engine } from '../engine/engine.js';
+import { defaultEngineConfig, type EngineConfig } from '../engine/engine-config.js';
+import { UserError } from '../engine/errors.js';
+import { parseWait } from '../engine/render/quiescence.js';
+import { ControlServer } from '../server/control-server.js';
+import { ControlClient, NoEngineError } from '../server/control-client.js';
+import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
+import { EXIT } from './usage.js';
+
+export class UsageError extends Error {}
+
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`${flag} must be a port number (1-65535); got "${value}"`);
+  return n;
+}
+
+export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: number; downOnExit: boolean } {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      web: { type: 'string' },
+      'lb-port': { type: 'string' },
+      'consul-port': { type: 'string' },
+      'api-port': { type: 'string' },
+      'consul-image': { type: 'string' },
+      'lb-image': { type: 'string' },
+      'web-image': { type: 'string' },
+      consul: { type: 'string' },
+      template: { type: 'string' },
+      wait: { type: 'string' },
+      'down-on-exit': { type: 'boolean' },
+    },
+  });
+  const config = defaultEngineConfig();
+  if (values.web !== undefined) {
+    const n = Number(values.web);
+    if (!Number.isInteger(n) || n < 0 || n > config.maxInstances) {
+      throw new UsageError(
+        `--web must be a whole number from 0 to ${config.maxInstances}; got "${values.web}"`,
+      );
+    }
+    config.webCount = n;
+  }
+  config.lbPort = port(values['lb-port'], '--lb-port') ?? config.lbPort;
+  config.consulPort = port(values['consul-port'], '--consul-port') ?? config.consulPort;
+  if (values['consul-image']) config.images.consul = values['consul-image'];
+  if (values['lb-image']) config.images.lb = values['lb-image'];
+  if (values['web-image']) config.images.web = values['web-image'];
+  if (values.consul) config.consulAddress = values.consul;
+  if (process.env.DISCOVERY_TRAY_CONSUL_TOKEN) config.consulToken = process.env.DISCOVERY_TRAY_CONSUL_TOKEN;
+  if (values.template) config.templatePath = values.template;
+  if (values.wait) {
+    try {
+      config.wait = parseWait(values.wait);
+    } catch (error) {
+      throw new UsageError(`--wait: ${(error as Error).message}`);
+    }
+  }
+  const apiPort = port(values['api-port'], '--api-port');
+  return {
+    ...config,
+    ...(apiPort !== undefined ? { apiPort } : {}),
+    downOnExit: values['down-on-exit'] ?? false,
+  };
+}
+
+export async function runUp(args: string[]): Promise<number> {
+  const options = parseUpOptions(args);
+  try {
+    const running = await ControlClient.connect();
+    console.log(`An engine is already running (control API ${running.baseUrl}). Use discovery-tray status.`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof NoEngineError)) throw error;
+  }
+
+  const engine = new Engine(options, (message) => console.log(`  … ${message}`));
+  const token = newToken();
+  let shuttingDown: Promise<void> | undefined;
+  const server = new ControlServer({
+    engine,
+    token,
+    ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
+    onShutdown: (reason) => void shutdown(reason === 'down' ? 'the stack was removed' : 'asked to stop'),
+  });
+
+  const shutdown = (why: string): Promise<void> => {
+    shuttingDown ??= (async () => {
+      console.log(`\nStopping the engine (${why})…`);
+      await server.close();
+      await engine.stop({ down: options.downOnExit });
+      await clearEndpoint(process.pid);
+      console.log(
+        options.downOnExit || why === 'the stack was removed'
+          ? 'Engine stopped; the demo stack was removed.'
+          : 'Engine stopped; the demo stack keeps running (discovery-tray up adopts it, discovery-tray down removes it).',
+      );
+    })();
+    return shuttingDown;
+  };
+
+  const port = await server.listen();
+  console.log('Starting Discovery Tray…');
+  process.once('SIGINT', () => void shutdown('Ctrl-C').then(() => process.exit(EXIT.ok)));
+  process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(EXIT.ok)));
+  try {
+    await engine.start();
+  } catch (error) {
+    await server.close();
+    await engine.stop().catch(() => undefined);
+    throw error;
+  }
+  await saveEndpoint({ pid: process.pid, port, token, startedAt: Date.now() });
+  const status = engine.status();
+  console.log(`Discovery Tray is up${status.adopted ? ' (adopted the running stack)' : ''}.
+  Load balancer  ${status.lb.url}
+  Consul UI      ${status.consul.uiUrl}
+  Control API    http://127.0.0.1:${port} (token in the state folder)
+  web instances  ${status.services.find((s) => s.name === 'web')?.running ?? 0}
+Try: discovery-tray scale web=3   ·   Ctrl-C stops the engine (the stack keeps running)`);
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (shuttingDown) {
+        clearInterval(check);
+        void shuttingDown.then(resolve);
+      }
+    }, 200);
+  });
+  return EXIT.ok;
+}
+
+export { UserError };

@@ -1,0 +1,48 @@
+/** Help texts, one per command; `--help` prints them and exits 0. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, noEngine: 3 } as const;
+
+export const USAGE: Record<string, string> = {
+  main: `discovery-tray: service discovery you can watch (Docker + Consul + registrator + consul-template + nginx)
+
+Usage: discovery-tray <command> [options]
+
+Commands:
+  up       start the demo stack and the engine (foreground; Ctrl-C stops the engine)
+  scale    scale a service: discovery-tray scale web=3
+  status   show the running engine's state (--json for scripts)
+  down     remove the demo stack (only what it created)
+
+Run discovery-tray <command> --help for a command's options.
+Exit codes: 0 ok, 1 failed, 2 bad usage, 3 no engine running.`,
+  up: `Usage: discovery-tray up [options]
+
+Starts (or adopts) the demo stack: a Docker network, a Consul dev server, the nginx LB and N web
+containers, then runs the registrator and the template loop in the foreground.
+
+Options:
+  --web N             web instances to run (default: what runs, at least 1)
+  --lb-port P         LB port on 127.0.0.1 (default 8080)
+  --consul-port P     Consul UI/API port on 127.0.0.1 (default 8500)
+  --api-port P        control API port on 127.0.0.1 (default: any free port)
+  --consul-image I    Consul image (default hashicorp/consul:1.20; env DISCOVERY_TRAY_CONSUL_IMAGE)
+  --lb-image I        nginx image (default nginx:alpine; env DISCOVERY_TRAY_LB_IMAGE)
+  --web-image I       web image (default: simple-web built locally; env DISCOVERY_TRAY_WEB_IMAGE)
+  --consul ADDR       use your own Consul (HOST:PORT) instead of the demo container
+                      (its ACL token from DISCOVERY_TRAY_CONSUL_TOKEN; never logged)
+  --template FILE     consul-template file for nginx (default: the classic demo template)
+  --wait MIN:MAX      quiescence before rendering, e.g. 200ms:2s (default: render at once)
+  --down-on-exit      remove the stack when the engine stops (default: it keeps running)
+  -h, --help          this help`,
+  scale: `Usage: discovery-tray scale web=N
+
+Scales web to N instances (0 to 20) through the running engine. Scale-down drains: deregister,
+re-render, reload nginx, wait for requests in flight, then stop and remove.`,
+  status: `Usage: discovery-tray status [--json]
+
+Shows Docker, Consul and LB state, the services with their instances, and the last errors.
+  --json   machine-readable (lb.url, consul.url, services[].instances[].address, …)`,
+  down: `Usage: discovery-tray down
+
+Removes the demo stack's containers and network (only those labelled as the stack's). With an engine
+running, it deregisters the web containers first and the engine stops.`,
+};

@@ -1,0 +1,56 @@
+/** The CLI's side of the control API: find the running engine, call it. */
+import type { ApiResult } from '../../preload/api.js';
+import { loadEndpoint, type EngineEndpoint } from './state-file.js';
+
+export class NoEngineError extends Error {
+  constructor() {
+    super('No Discovery Tray engine is running. Start one with: discovery-tray up');
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export class ControlClient {
+  private constructor(private readonly endpoint: EngineEndpoint) {}
+
+  /** The running engine, or NoEngineError when there is none (or it died). */
+  static async connect(): Promise<ControlClient> {
+    const endpoint = await loadEndpoint();
+    if (!endpoint) throw new NoEngineError();
+    const client = new ControlClient(endpoint);
+    try {
+      await client.call('GET', '/api/status');
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new NoEngineError();
+    }
+    return client;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.endpoint.port}`;
+  }
+
+  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.endpoint.token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const payload = (await response.json()) as ApiResult<T>;
+    if ('error' in payload) throw new ApiError(payload.error.message, payload.error.code, response.status);
+    return payload.result;
+  }
+}
