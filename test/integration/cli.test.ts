@@ -1,0 +1,161 @@
+/**
+ * The CLI as a user runs it: `up` in the foreground, then `status`, `scale`
+ * and `down` from another terminal, with the exit codes scripts rely on.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineStatus } from '../../preload/api.js';
+import { removeTestStack } from '../support/engine-fixture.js';
+import { testImages } from '../support/images.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+import { docker } from '../support/docker-fixtures.js';
+
+const project = `dt-it-cli-${process.pid}`;
+const stateDir = mkdtempSync(join(tmpdir(), 'dt-cli-state-'));
+const env = {
+  ...process.env,
+  DISCOVERY_TRAY_STATE_DIR: stateDir,
+  DISCOVERY_TRAY_PROJECT: project,
+  DISCOVERY_TRAY_CONSUL_IMAGE: testImages.consul,
+  DISCOVERY_TRAY_LB_IMAGE: testImages.lb,
+  DISCOVERY_TRAY_WEB_IMAGE: testImages.web,
+};
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', ...args], {
+      env,
+      cwd: process.cwd(),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function stackContainers(): Promise<number> {
+  return (
+    await docker.listContainers({ all: true, filters: { label: [`org.discovery-tray.stack=${project}`] } })
+  ).length;
+}
+
+describe('discovery-tray CLI', () => {
+  let up: ChildProcess | undefined;
+  let upOutput = '';
+  let lbPort: number;
+
+  beforeAll(async () => {
+    lbPort = await freePort();
+  });
+
+  afterAll(async () => {
+    if (up?.exitCode === null) up.kill('SIGTERM');
+    await removeTestStack(undefined, project);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('says clearly when no engine runs (exit 3), and prints usage on bad arguments (exit 2)', async () => {
+    const status = await cli(['status']);
+    expect(status.code).toBe(3);
+    expect(status.stderr).toMatch(/No Discovery Tray engine is running.*discovery-tray up/);
+    for (const args of [
+      ['scale'],
+      ['scale', 'web'],
+      ['status', '--bogus'],
+      ['up', '--web', 'many'],
+      ['up', '--lb-port', '99999'],
+      ['frobnicate'],
+    ]) {
+      const result = await cli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/Usage: discovery-tray/);
+    }
+    const help = await cli(['scale', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: discovery-tray scale web=N/);
+  });
+
+  it('refuses a port in use, naming the port and the flag, and creates nothing', async () => {
+    const blocker: Server = createServer();
+    const busy = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(busy, '127.0.0.1', resolve));
+    try {
+      const result = await cli(['up', '--lb-port', String(busy), '--consul-port', String(await freePort())]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Port ${busy}`);
+      expect(result.stderr).toContain('--lb-port');
+      expect(await stackContainers()).toBe(0);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('runs the demo: up, status --json, scale, refuses a bad scale, down', async () => {
+    const consulPort = await freePort();
+    up = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'main/cli.ts',
+        'up',
+        '--web',
+        '1',
+        '--lb-port',
+        String(lbPort),
+        '--consul-port',
+        String(consulPort),
+      ],
+      { env },
+    );
+    up.stdout?.on('data', (c: Buffer) => (upOutput += c.toString()));
+    up.stderr?.on('data', (c: Buffer) => (upOutput += c.toString()));
+    await waitFor('up to report ready', () => upOutput.includes('Discovery Tray is up'), {
+      timeoutMs: 90_000,
+      intervalMs: 100,
+    });
+    expect(upOutput).toContain(`http://127.0.0.1:${lbPort}`);
+    expect(upOutput).toContain(`http://127.0.0.1:${consulPort}/ui/`);
+    expect(statSync(join(stateDir, 'engine.json')).mode & 0o777).toBe(0o600);
+
+    const again = await cli(['up']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already running/);
+
+    const json = await cli(['status', '--json']);
+    expect(json.code).toBe(0);
+    const status = JSON.parse(json.stdout) as EngineStatus;
+    expect(status.lb.url).toBe(`http://127.0.0.1:${lbPort}`);
+    expect(status.consul.url).toBe(`http://127.0.0.1:${consulPort}`);
+    const web = status.services.find((s) => s.name === 'web');
+    expect(web).toMatchObject({ desired: 1, running: 1 });
+    expect(web?.instances[0]?.address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+
+    const scaled = await cli(['scale', 'web=3']);
+    expect(scaled.code, scaled.stderr).toBe(0);
+    expect(scaled.stdout).toMatch(/web: 3 running/);
+
+    const bad = await cli(['scale', 'web=-2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/whole number from 0 to 20/);
+    const after = JSON.parse((await cli(['status', '--json'])).stdout) as EngineStatus;
+    expect(after.services.find((s) => s.name === 'web')?.running).toBe(3);
+
+    const human = await cli(['status']);
+    expect(human.stdout).toMatch(/service web: 3 running/);
+
+    const down = await cli(['down']);
+    expect(down.code).toBe(0);
+    await waitFor('the engine to exit', () => up?.exitCode !== null, { timeoutMs: 30_000, intervalMs: 100 });
+    expect(up.exitCode).toBe(0);
+    expect(await stackContainers()).toBe(0);
+    expect((await cli(['status'])).code).toBe(3);
+  });
+});

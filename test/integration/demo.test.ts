@@ -1,0 +1,135 @@
+/**
+ * The classic demo, headless, against real Docker, Consul and nginx:
+ * one backend answers; scale to 3 and nginx round-robins over three; back to 1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../main/engine/engine.js';
+import { probe } from '../../main/engine/traffic/http-probe.js';
+import { runLoad } from '../../main/engine/traffic/load-loop.js';
+import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
+
+async function backendsOf(url: string, count: number): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const result = await probe(url, 'get');
+    expect(result.ok, result.error).toBe(true);
+    seen.push(result.backend ?? 'unknown');
+  }
+  return seen;
+}
+
+describe('the classic demo (real Docker, Consul, nginx)', () => {
+  let engine: Engine;
+  let lbUrl: string;
+
+  beforeAll(async () => {
+    engine = await startTestEngine({ webCount: 1 });
+    lbUrl = engine.status().lb.url;
+  });
+
+  afterAll(async () => {
+    await removeTestStack(engine);
+  });
+
+  it('routes every request to the one backend, then round-robins over three, then one again', async () => {
+    const one = await backendsOf(lbUrl, 6);
+    expect(new Set(one).size).toBe(1);
+
+    const up = await engine.scale('web', 3);
+    expect(up).toMatchObject({ desired: 3, running: 3, superseded: false, warnings: [] });
+    const three = await backendsOf(lbUrl, 6);
+    expect(new Set(three).size).toBe(3);
+    // In turn: each window of three consecutive requests covers all three backends.
+    for (let i = 0; i + 3 <= three.length; i += 3) expect(new Set(three.slice(i, i + 3)).size).toBe(3);
+
+    const web = engine.status().services.find((s) => s.name === 'web');
+    expect(web?.instances.filter((i) => i.state === 'serving')).toHaveLength(3);
+
+    const down = await engine.scale('web', 1);
+    expect(down).toMatchObject({ desired: 1, running: 1 });
+    const again = await backendsOf(lbUrl, 6);
+    expect(new Set(again).size).toBe(1);
+  });
+
+  it('drops not one request while scaling 3 → 1 → 3 under GET, POST and slow load', async () => {
+    await engine.scale('web', 3);
+    let loadDone = false;
+    const load = runLoad({
+      url: lbUrl,
+      total: 2000,
+      concurrency: 4,
+      deadlineMs: 150_000,
+      // POSTs are never retried by nginx, and slow requests are in flight when a backend goes.
+      mix: ['get', 'post', 'get', 'post', 'get', 'post', 'slow'],
+      slowDelayMs: 300,
+    }).finally(() => (loadDone = true));
+
+    // Scale down and up again, over and over, for as long as the load runs (bounded).
+    let cyclesUnderLoad = 0;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let cycle = 0; cycle < 10 && !loadDone; cycle++) {
+      await engine.scale('web', 1);
+      await engine.scale('web', 3);
+      if (!loadDone) cyclesUnderLoad++;
+    }
+    const report = await load;
+
+    expect(cyclesUnderLoad).toBeGreaterThanOrEqual(1);
+    expect(report.sent).toBe(2000);
+    expect(report.failures).toEqual([]);
+    expect(report.failed).toBe(0);
+    expect(report.byKind.post).toBeGreaterThan(800);
+    expect(report.byKind.slow).toBeGreaterThan(250);
+    // Backends came and went: more distinct backends served than ever ran at once.
+    expect(Object.keys(report.byBackend).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses bad scale values and changes nothing', async () => {
+    const before = engine.status().services.find((s) => s.name === 'web')?.running;
+    for (const [service, count] of [
+      ['web', -1],
+      ['web', 1.5],
+      ['web', 21],
+      ['web', 'three'],
+      ['db', 2],
+    ] as const) {
+      await expect(engine.scale(service, count)).rejects.toThrow(/Nothing was changed/);
+    }
+    expect(engine.status().services.find((s) => s.name === 'web')?.running).toBe(before);
+  });
+
+  it('keeps the last good config serving when the template breaks, and reports the error', async () => {
+    const good = engine.templateSource();
+    const generation = engine.status().lb.generation;
+
+    // 1. A template syntax error is refused and shown; nginx never sees it.
+    expect(() => engine.setTemplate('upstream app {\n  {{range service "backend.web"}\n}')).toThrow(
+      /line 2|2:/,
+    );
+    expect(engine.status().template.lastError?.message).toMatch(/2:/);
+    expect((await probe(lbUrl, 'get')).ok).toBe(true);
+
+    // 2. A template that renders an invalid nginx config: nginx -t refuses it, the old config keeps serving.
+    engine.setTemplate(good.replace('least_conn;', 'least_conn;\n  this_is_not_a_directive on;'));
+    await waitForLbError(engine);
+    const status = engine.status();
+    expect(status.lb.lastError?.message).toMatch(/unknown directive "this_is_not_a_directive"/);
+    expect(status.lb.lastError?.excerpt?.join('\n')).toContain('this_is_not_a_directive');
+    expect(status.lb.generation).toBe(generation);
+    expect((await probe(lbUrl, 'post')).ok).toBe(true);
+
+    // 3. Back to the good template: the error clears.
+    engine.setTemplate(good);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(engine.status().template.lastError).toBeUndefined();
+    expect((await probe(lbUrl, 'get')).ok).toBe(true);
+  });
+});
+
+async function waitForLbError(engine: Engine): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!engine.status().lb.lastError) {
+    if (Date.now() > deadline) throw new Error('nginx never refused the broken config');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

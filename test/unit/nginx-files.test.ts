@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CANDIDATE_UPSTREAM,
+  applyScript,
+  drainScript,
+  mainConfig,
+  parseNginxTestOutput,
+} from '../../main/engine/lb/nginx-files.js';
+
+describe('nginx files', () => {
+  it('live and candidate main configs differ only in the folder they include', () => {
+    const live = mainConfig('live');
+    const candidate = mainConfig('candidate');
+    expect(live).toContain('include /etc/discovery-tray/live/*.conf;');
+    expect(candidate).toContain('include /etc/discovery-tray/candidate/*.conf;');
+    expect(live.replace('/live/', '/candidate/')).toBe(candidate);
+    expect(live).toContain('$upstream_addr');
+  });
+
+  it('checks the candidate before it swaps and reloads', () => {
+    const script = applyScript(1000);
+    const check = script.indexOf('nginx -t');
+    const swap = script.indexOf('mv ');
+    const reload = script.indexOf('kill -HUP');
+    expect(check).toBeGreaterThanOrEqual(0);
+    expect(check).toBeLessThan(swap);
+    expect(swap).toBeLessThan(reload);
+    expect(script).toContain('|| exit 3');
+  });
+
+  it('drains the given workers with a bounded wait', () => {
+    const script = drainScript([12, 13], 1000);
+    expect(script).toContain('for p in 12 13');
+    expect(script).toContain('-ge 50');
+  });
+
+  it('extracts the message and the offending lines from nginx -t output', () => {
+    const rendered = ['upstream app {', '  least_conn;', '  bogus on;', '  server 10.0.0.1:80;', '}'].join(
+      '\n',
+    );
+    const output = `nginx: [emerg] unknown directive "bogus" in ${CANDIDATE_UPSTREAM}:3\nnginx: configuration file /etc/discovery-tray/candidate.conf test failed\n`;
+    const failure = parseNginxTestOutput(output, rendered);
+    expect(failure.message).toBe('[emerg] unknown directive "bogus" in rendered template:3');
+    expect(failure.line).toBe(3);
+    expect(failure.excerpt).toEqual([
+      '     1 | upstream app {',
+      '     2 |   least_conn;',
+      '>    3 |   bogus on;',
+      '     4 |   server 10.0.0.1:80;',
+      '     5 | }',
+    ]);
+  });
+
+  it('keeps the whole output when nginx names no line', () => {
+    const failure = parseNginxTestOutput('nginx: [emerg] no servers are inside upstream', 'x');
+    expect(failure.line).toBeUndefined();
+    expect(failure.message).toContain('no servers are inside upstream');
+  });
+});
