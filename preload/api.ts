@@ -79,3 +79,130 @@ export interface ScaleResponse {
 
 /** Every call returns a result or a readable error, never a thrown Electron/HTTP error. */
 export type ApiResult<T> = { result: T } | { error: { message: string; code: string } };
+
+/** The steps of discovery, one typed timeline for the whole engine. */
+export type TimelineKind =
+  | 'container-started'
+  | 'container-stopped'
+  | 'registered'
+  | 'deregistered'
+  | 'template-rendered'
+  | 'template-error'
+  | 'lb-reloaded'
+  | 'lb-error'
+  | 'first-request'
+  | 'docker-up'
+  | 'docker-down'
+  | 'consul-up'
+  | 'consul-down'
+  | 'warning'
+  | 'error';
+
+export interface TimelineEvent {
+  /** Monotonic sequence number, so that clients can ask for "everything after N". */
+  seq: number;
+  /** Wall-clock time in epoch milliseconds (with sub-millisecond precision where available). */
+  at: number;
+  kind: TimelineKind;
+  message: string;
+  containerId?: string;
+  serviceId?: string;
+  /** Milliseconds since the previous step of the same container's chain, when there is one. */
+  sincePreviousMs?: number;
+}
+
+/** Hits of one backend, as read from the logs. */
+export interface BackendHits {
+  /** ip:port, as nginx and Consul know it. */
+  address: string;
+  containerName?: string;
+  /** Every hit counted since the engine started following this backend. */
+  total: number;
+  /** Hits in the last complete second. */
+  perSecond: number;
+  /** Fraction (0..1) of all hits of the last 60 s that this backend served. */
+  share: number;
+  /** Hits per second over the last 60 s, oldest first (60 entries). */
+  series: number[];
+}
+
+export interface HitsSnapshot {
+  at: number;
+  /** Where the counts come from: the web containers' own logs, or nginx's access log ($upstream_addr). */
+  source: 'web-logs' | 'lb-access-log';
+  backends: BackendHits[];
+  /** The backends (ip:port) that served the last requests, oldest first, at most 50. */
+  recent: string[];
+}
+
+export interface TrafficRequest {
+  /** 1 to 200 requests per second. */
+  ratePerSecond: number;
+  /** Bounded: 1 to 3600 seconds. */
+  durationSeconds: number;
+}
+
+export interface TrafficStatus {
+  running: boolean;
+  ratePerSecond?: number;
+  startedAt?: number;
+  endsAt?: number;
+  sent: number;
+  succeeded: number;
+  failed: number;
+  latencyMs?: { p50: number; p95: number; p99: number };
+  /** Requests per backend, read from each response. */
+  byBackend: Record<string, number>;
+  lastError?: string;
+}
+
+export interface TemplateView {
+  name: string;
+  source: string;
+}
+
+/**
+ * What the dashboard can ask of the engine. Implemented by the preload bridge
+ * (Electron, over IPC) and by an HTTP client (browser, over the engine's server).
+ * HTTP mapping (all JSON, `Authorization: Bearer <token>`, replies are ApiResult):
+ *   GET  /api/status                 → EngineStatus
+ *   POST /api/scale     ScaleRequest → ScaleResponse
+ *   GET  /api/hits                   → HitsSnapshot
+ *   GET  /api/traffic                → TrafficStatus
+ *   POST /api/traffic   TrafficRequest → TrafficStatus (starts)
+ *   POST /api/traffic/stop           → TrafficStatus
+ *   GET  /api/timeline?after=N       → TimelineEvent[]
+ *   GET  /api/template               → TemplateView
+ *   POST /api/template  {source}     → EngineStatus
+ *   POST /api/demo/start, /api/demo/stop → EngineStatus
+ *   GET  /api/events?token=T         → Server-Sent Events: `status` (EngineStatus), `hits`
+ *        (HitsSnapshot), `timeline` (TimelineEvent[]), `traffic` (TrafficStatus), each at most about
+ *        once a second (EventSource cannot send headers, hence the token in the query).
+ */
+export interface DiscoveryTrayApi {
+  getStatus(): Promise<ApiResult<EngineStatus>>;
+  scale(request: ScaleRequest): Promise<ApiResult<ScaleResponse>>;
+  getHits(): Promise<ApiResult<HitsSnapshot>>;
+  getTraffic(): Promise<ApiResult<TrafficStatus>>;
+  startTraffic(request: TrafficRequest): Promise<ApiResult<TrafficStatus>>;
+  stopTraffic(): Promise<ApiResult<TrafficStatus>>;
+  getTimeline(afterSeq?: number): Promise<ApiResult<TimelineEvent[]>>;
+  getTemplate(): Promise<ApiResult<TemplateView>>;
+  setTemplate(source: string): Promise<ApiResult<EngineStatus>>;
+  startDemo(): Promise<ApiResult<EngineStatus>>;
+  stopDemo(): Promise<ApiResult<EngineStatus>>;
+  /** Opens the LB or the Consul UI in the system browser (only those two URLs). */
+  openExternal(target: 'lb' | 'consul-ui'): Promise<ApiResult<null>>;
+  /** Each returns an unsubscribe function. Listeners never receive Electron's event object. */
+  onStatus(listener: (status: EngineStatus) => void): () => void;
+  onHits(listener: (hits: HitsSnapshot) => void): () => void;
+  onTimeline(listener: (events: TimelineEvent[]) => void): () => void;
+  onTraffic(listener: (traffic: TrafficStatus) => void): () => void;
+}
+
+/** Limits every side validates against. */
+export const LIMITS = {
+  maxWebInstances: 20,
+  traffic: { minRate: 1, maxRate: 200, minSeconds: 1, maxSeconds: 3600 },
+  maxTemplateBytes: 64 * 1024,
+} as const;

@@ -8,6 +8,7 @@
  * A request that arrives while a scale runs supersedes it: the loop
  * converges on the newest desired count.
  */
+import { LIMITS } from '../../preload/api.js';
 import { UserError, errorMessage } from './errors.js';
 import type { LbController } from './lb/lb-controller.js';
 import type { Registrator } from './registrator/registrator.js';
@@ -17,7 +18,7 @@ import type { Timeline } from './timeline.js';
 
 export const SCALABLE_SERVICES = ['web'] as const;
 export type ScalableService = (typeof SCALABLE_SERVICES)[number];
-export const DEFAULT_MAX_INSTANCES = 20;
+export const DEFAULT_MAX_INSTANCES = LIMITS.maxWebInstances;
 
 export interface ScalerOptions {
   maxInstances?: number;

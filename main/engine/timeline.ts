@@ -5,35 +5,9 @@
  * session cannot grow memory; subscribers see each event as it is recorded.
  */
 
-export type TimelineKind =
-  | 'container-started'
-  | 'container-stopped'
-  | 'registered'
-  | 'deregistered'
-  | 'template-rendered'
-  | 'template-error'
-  | 'lb-reloaded'
-  | 'lb-error'
-  | 'first-request'
-  | 'docker-up'
-  | 'docker-down'
-  | 'consul-up'
-  | 'consul-down'
-  | 'warning'
-  | 'error';
+import type { TimelineEvent } from '../../preload/api.js';
 
-export interface TimelineEvent {
-  /** Monotonic sequence number, so that clients can ask for "everything after N". */
-  seq: number;
-  /** Wall-clock time in epoch milliseconds (with sub-millisecond precision where available). */
-  at: number;
-  kind: TimelineKind;
-  message: string;
-  containerId?: string;
-  serviceId?: string;
-  /** Milliseconds since the previous step of the same container's chain, when there is one. */
-  sincePreviousMs?: number;
-}
+export type { TimelineEvent, TimelineKind } from '../../preload/api.js';
 
 export type TimelineInput = Omit<TimelineEvent, 'seq' | 'at' | 'sincePreviousMs'> & { at?: number };
 
