@@ -8,11 +8,14 @@
  */
 import type Dockerode from 'dockerode';
 import { tarArchive } from '../docker/archive.js';
-import { execInContainer } from '../docker/exec.js';
+import { execInContainer, type ExecResult } from '../docker/exec.js';
 import { errorMessage } from '../errors.js';
 import type { Timeline } from '../timeline.js';
+import { LbChannel } from './lb-channel.js';
 import {
   CANDIDATE_ENV,
+  CHANNEL_LABEL,
+  DEFAULT_RELOAD_TIMEOUT_MS,
   CANDIDATE_UPSTREAM,
   LB_DIR,
   MAX_CANDIDATE_ENV_BYTES,
@@ -61,6 +64,8 @@ export class LbController {
   private applying: Promise<unknown> = Promise.resolve();
   private latestRequested: string | undefined;
   private readonly listeners = new Set<(applied: AppliedConfig) => void>();
+  /** The open line to the LB's supervisor; `false` when this container has none (older LB). */
+  private channel: LbChannel | false | undefined;
 
   constructor(
     private container: Dockerode.Container,
@@ -71,9 +76,16 @@ export class LbController {
   /** Points the controller at a (re)created LB container that already serves `config`. */
   attach(container: Dockerode.Container, config: string | undefined): void {
     this.container = container;
+    this.close();
     if (config !== undefined) {
       this.current = { generation: ++this.generation, config, at: Date.now(), retiringWorkers: [] };
     }
+  }
+
+  /** Closes the line to the LB (the engine stops, or the LB container was replaced). */
+  close(): void {
+    if (this.channel) this.channel.close();
+    this.channel = undefined;
   }
 
   get containerId(): string {
@@ -117,18 +129,7 @@ export class LbController {
     if (config.trim() === '') {
       return this.refuse(config, { message: 'the template rendered an empty config', excerpt: [] });
     }
-    const viaEnv = Buffer.byteLength(config) <= MAX_CANDIDATE_ENV_BYTES && !config.includes('\0');
-    if (!viaEnv) {
-      const archive = await tarArchive([
-        { path: CANDIDATE_UPSTREAM.slice(LB_DIR.length + 1), content: config },
-      ]);
-      await this.container.putArchive(archive, { path: LB_DIR });
-    }
-    const result = await execInContainer(
-      this.container,
-      ['sh', '-c', applyScript(this.options.reloadTimeoutMs ?? 3000, viaEnv)],
-      viaEnv ? [`${CANDIDATE_ENV}=${config}`] : [],
-    );
+    const result = await this.run(config);
     if (result.exitCode === 3) return this.refuse(config, parseNginxTestOutput(result.output, config));
     if (result.exitCode !== 0) {
       return this.refuse(config, {
@@ -156,6 +157,49 @@ export class LbController {
       }
     }
     return { applied: this.current };
+  }
+
+  /** Checks and reloads through the supervisor's line when there is one, else with a docker exec. */
+  private async run(config: string): Promise<ExecResult> {
+    const reloadTimeoutMs = this.options.reloadTimeoutMs ?? DEFAULT_RELOAD_TIMEOUT_MS;
+    const channel = await this.openChannel();
+    if (channel) {
+      try {
+        return await channel.request('apply', Buffer.from(config).toString('base64'), reloadTimeoutMs + 5000);
+      } catch (error) {
+        // The line broke: this apply goes by exec (applying twice is harmless), the next one reattaches.
+        this.channel = undefined;
+        this.timeline.record({ kind: 'warning', message: `LB channel lost (${errorMessage(error)})` });
+      }
+    }
+    return this.runByExec(config, reloadTimeoutMs);
+  }
+
+  private async openChannel(): Promise<LbChannel | undefined> {
+    if (this.channel === false) return undefined;
+    if (this.channel?.isOpen) return this.channel;
+    const labels = (await this.container.inspect()).Config.Labels ?? {};
+    if (!labels[CHANNEL_LABEL]) {
+      this.channel = false;
+      return undefined;
+    }
+    this.channel = await LbChannel.open(this.container);
+    return this.channel;
+  }
+
+  private async runByExec(config: string, reloadTimeoutMs: number): Promise<ExecResult> {
+    const viaEnv = Buffer.byteLength(config) <= MAX_CANDIDATE_ENV_BYTES && !config.includes('\0');
+    if (!viaEnv) {
+      const archive = await tarArchive([
+        { path: CANDIDATE_UPSTREAM.slice(LB_DIR.length + 1), content: config },
+      ]);
+      await this.container.putArchive(archive, { path: LB_DIR });
+    }
+    return execInContainer(
+      this.container,
+      ['sh', '-c', applyScript(reloadTimeoutMs, viaEnv)],
+      viaEnv ? [`${CANDIDATE_ENV}=${config}`] : [],
+    );
   }
 
   private refuse(config: string, failure: Omit<LbError, 'at' | 'config'>): ApplyOutcome {

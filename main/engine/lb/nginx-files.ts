@@ -38,35 +38,93 @@ export function mainConfig(includeDir: 'live' | 'candidate'): string {
 /** The command that runs nginx on our main config, in the foreground. */
 export const NGINX_COMMAND = ['nginx', '-c', LIVE_CONF, '-g', 'daemon off;'];
 
-// Accepting workers only: a worker that begins its graceful exit retitles itself
-// "worker process is shutting down" and, in the same step, closes its listening sockets.
-const WORKERS = `ps -o pid,args | awk '/nginx: worker process$/ {print $1}'`;
+export const APPLY_SCRIPT = `${LB_DIR}/apply.sh`;
+/** How long an apply may wait for nginx to replace its workers. */
+export const DEFAULT_RELOAD_TIMEOUT_MS = 3000;
+export const SUPERVISOR_SCRIPT = `${LB_DIR}/supervisor.sh`;
+/** The LB container's command: the supervisor below, which runs nginx. */
+export const SUPERVISOR_COMMAND = ['sh', SUPERVISOR_SCRIPT];
+/** Marks an LB container whose stdin takes apply requests (older ones only take execs). */
+export const CHANNEL_LABEL = 'org.discovery-tray.lb-channel';
+export const CHANNEL_VERSION = '1';
+/** Prefix of the supervisor's answers on stdout, which they share with nginx's access log. */
+export const REPLY_PREFIX = 'dt-reply';
 
 /**
- * One exec does it all, because each exec costs ~100 ms: check the candidate
- * with `nginx -t`, make it live, send the master a HUP (graceful reload), and
- * wait until only new workers accept connections (until then an old worker can
- * still take a new connection and route it by the old config). Prints the old workers' pids, which are the ones
- * still finishing requests routed by the previous config.
- * Exit 3: the candidate failed `nginx -t` (nothing changed); 4: no new workers in time.
+ * PID 1 of the LB container. It runs nginx and reads requests from its stdin,
+ * which the engine keeps attached: `<id> apply <base64 config>` writes the
+ * candidate and runs the apply script, `<id> ping` answers. Each answer is one
+ * line, `dt-reply <id> <exit code> <base64 output>`. A request costs one write
+ * on an open connection, where a docker exec costs 90 ms idle and over 250 ms
+ * on a busy 2-core machine, and that is most of the time a new container waits
+ * for its first request.
+ */
+export function supervisorScript(): string {
+  return [
+    '#!/bin/sh',
+    '# Written by Discovery Tray: runs nginx, and applies the configs the engine sends on stdin.',
+    `${NGINX_COMMAND.slice(0, -1).join(' ')} 'daemon off;' &`,
+    'nginx_pid=$!',
+    // A background list reads /dev/null unless given another descriptor for stdin.
+    'exec 3<&0',
+    '(',
+    '  while read -r id op payload <&3; do',
+    '    case "$op" in',
+    '      apply)',
+    `        if printf '%s' "$payload" | base64 -d > ${CANDIDATE_UPSTREAM}.tmp && mv ${CANDIDATE_UPSTREAM}.tmp ${CANDIDATE_UPSTREAM}; then`,
+    `          out=$(sh ${APPLY_SCRIPT} 2>&1); code=$?`,
+    "        else out='could not write the candidate config'; code=4; fi ;;",
+    '      ping) out=pong; code=0 ;;',
+    '      *) out="unknown request $op"; code=2 ;;',
+    '    esac',
+    `    printf '${REPLY_PREFIX} %s %s %s\\n' "$id" "$code" "$(printf '%s' "$out" | base64 | tr -d '\\n')"`,
+    '  done',
+    ') &',
+    // docker stop sends SIGQUIT (the container's stop signal): nginx then finishes its requests.
+    `trap 'kill -QUIT "$nginx_pid" 2>/dev/null' TERM INT QUIT`,
+    'while kill -0 "$nginx_pid" 2>/dev/null; do wait "$nginx_pid"; done',
+    '',
+  ].join('\n');
+}
+
+/**
+ * One request does it all: check the candidate with `nginx -t`, make it live,
+ * send the master a HUP (graceful reload), and wait until only new workers
+ * accept connections (until then an old worker can still take a new connection
+ * and route it by the old config). Prints the old workers' pids, which are the
+ * ones still finishing requests routed by the previous config.
+ * Only shell builtins run after the check (the master's children and their
+ * titles come from /proc): on a busy machine every fork costs ~10 ms, and the
+ * new backend waits for all of them. A worker that begins its graceful exit
+ * retitles itself "worker process is shutting down" and, in the same step,
+ * closes its listening sockets.
+ * Exit 3: the candidate failed `nginx -t` (nothing changed); 4: the reload did not happen in time.
  */
 export function applyScript(reloadTimeoutMs: number, candidateFromEnv = false): string {
   const tries = Math.max(1, Math.ceil(reloadTimeoutMs / 10));
+  const children = '/proc/$master/task/$master/children';
   return [
     // A putArchive costs as much as the exec itself; small candidates travel in the exec's env.
     ...(candidateFromEnv ? [`printf '%s' "$${CANDIDATE_ENV}" > ${CANDIDATE_UPSTREAM} || exit 4`] : []),
     `nginx -t -q -c ${CANDIDATE_CONF} 2>&1 || exit 3`,
-    `old=" $(${WORKERS} | tr '\\n' ' ')"`,
-    `cp ${CANDIDATE_UPSTREAM} ${LIVE_UPSTREAM}.tmp && mv ${LIVE_UPSTREAM}.tmp ${LIVE_UPSTREAM}`,
-    `kill -HUP "$(cat ${PID_FILE})" || exit 4`,
+    `read -r master < ${PID_FILE} || { echo "nginx is not running"; exit 4; }`,
+    `old=''; read -r old < ${children}`,
+    'old=" $old "',
+    `mv ${CANDIDATE_UPSTREAM} ${LIVE_UPSTREAM} || exit 4`,
+    'kill -HUP "$master" || exit 4',
     'i=0',
     `while [ $i -lt ${tries} ]; do`,
-    '  now=0; stale=0',
-    `  for p in $(${WORKERS}); do now=1; case "$old " in *" $p "*) stale=1 ;; esac; done`,
-    `  if [ $now = 1 ] && [ $stale = 0 ]; then echo "old:$old"; exit 0; fi`,
     '  sleep 0.01; i=$((i+1))',
+    `  kids=''; read -r kids < ${children}`,
+    '  fresh=0; stale=0',
+    '  for p in $kids; do',
+    "    title=''; read -r title < /proc/$p/cmdline 2>/dev/null",
+    '    case "$title" in *"worker process") ;; *) continue ;; esac',
+    '    case "$old" in *" $p "*) stale=1 ;; *) fresh=1 ;; esac',
+    '  done',
+    '  if [ $fresh = 1 ] && [ $stale = 0 ]; then echo "old:$old"; exit 0; fi',
     'done',
-    'echo "nginx did not start new workers in time"; exit 4',
+    'echo "nginx did not replace its workers in time"; exit 4',
   ].join('\n');
 }
 

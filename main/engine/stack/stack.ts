@@ -7,7 +7,19 @@
 import type Dockerode from 'dockerode';
 import { tarArchive } from '../docker/archive.js';
 import { UserError, errorMessage } from '../errors.js';
-import { LB_DIR, LIVE_CONF, NGINX_COMMAND, mainConfig } from '../lb/nginx-files.js';
+import {
+  APPLY_SCRIPT,
+  CHANNEL_LABEL,
+  CHANNEL_VERSION,
+  DEFAULT_RELOAD_TIMEOUT_MS,
+  LB_DIR,
+  LIVE_CONF,
+  SUPERVISOR_COMMAND,
+  SUPERVISOR_SCRIPT,
+  applyScript,
+  mainConfig,
+  supervisorScript,
+} from '../lb/nginx-files.js';
 import { buildSimpleWeb, ensureImage, simpleWebIsStale, type ProgressReporter } from './images.js';
 import { assertPortFree } from './port-check.js';
 import {
@@ -158,8 +170,11 @@ export class Stack {
       {
         name: this.names.lb,
         Image: this.config.images.lb,
-        Cmd: NGINX_COMMAND,
-        Labels: roleLabels(this.config, 'lb', { SERVICE_IGNORE: 'true' }),
+        Cmd: SUPERVISOR_COMMAND,
+        Labels: roleLabels(this.config, 'lb', { SERVICE_IGNORE: 'true', [CHANNEL_LABEL]: CHANNEL_VERSION }),
+        // The engine sends configs to the supervisor's stdin; it stays open between attaches.
+        OpenStdin: true,
+        StdinOnce: false,
         ExposedPorts: { '80/tcp': {} },
         StopSignal: 'SIGQUIT',
         HostConfig: {
@@ -176,6 +191,8 @@ export class Stack {
       { path: `${dir}/candidate.conf`, content: mainConfig('candidate') },
       { path: `${dir}/live/upstream.conf`, content: BOOTSTRAP_UPSTREAM },
       { path: `${dir}/candidate/upstream.conf`, content: BOOTSTRAP_UPSTREAM },
+      { path: relativeToEtc(SUPERVISOR_SCRIPT), content: supervisorScript() },
+      { path: relativeToEtc(APPLY_SCRIPT), content: applyScript(DEFAULT_RELOAD_TIMEOUT_MS) },
     ]);
     await container.putArchive(archive, { path: '/etc' });
     await this.start(container, '--lb-port', this.config.lbPort);
@@ -294,4 +311,8 @@ export class Stack {
     }
     return error instanceof Error ? error : new Error(message);
   }
+}
+
+function relativeToEtc(path: string): string {
+  return path.replace(/^\/etc\//, '');
 }
