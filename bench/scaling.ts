@@ -18,7 +18,7 @@ import { summarize, type Summary } from './stats.js';
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** One scale-up from `base` to `base + 1`, timed from the new container's start event to its first answer. */
-async function routedOnce(engine: Engine, base: number): Promise<number> {
+async function routedOnce(engine: Engine, base: number, url: string): Promise<number> {
   const served: { at: number; backend: string }[] = [];
   let probing = true;
   // Bounded: at most 2,000 requests or 15 s, two at a time.
@@ -26,7 +26,7 @@ async function routedOnce(engine: Engine, base: number): Promise<number> {
   let budget = 2000;
   const prober = async (): Promise<void> => {
     while (probing && budget-- > 0 && Date.now() < deadline) {
-      const result = await probe(engine.status().lb.url, 'get', { timeoutMs: 5000 });
+      const result = await probe(url, 'get', { timeoutMs: 5000 });
       if (result.ok && result.backend) served.push({ at: now(), backend: result.backend });
     }
   };
@@ -52,11 +52,12 @@ function webInstances(engine: Engine): { containerId: string; containerName: str
   return engine.status().services.find((s) => s.name === 'web')?.instances ?? [];
 }
 
-export async function measureRoutedLatency(engine: Engine, trials: number): Promise<Summary> {
+/** Scale-ups from 1 to 2, each timed through `url` (the engine's LB unless a peer LB is given). */
+export async function measureRoutedLatency(engine: Engine, trials: number, url?: string): Promise<Summary> {
   await engine.scale('web', 1);
   const samples: number[] = [];
   for (let i = 0; i < trials; i++) {
-    samples.push(await routedOnce(engine, 1));
+    samples.push(await routedOnce(engine, 1, url ?? engine.status().lb.url));
     await engine.scale('web', 1);
   }
   return summarize(samples);
@@ -67,16 +68,19 @@ export interface ScaleFailures {
   sent: number;
   /** Scale cycles (down and up again) completed while the load ran. */
   cycles: number;
+  /** The rate the load loop achieved. */
+  ratePerSecond: number;
 }
 
 export async function measureScaleFailures(
   engine: Engine,
-  options: { high: number; low: number; requests: number; concurrency: number },
+  options: { high: number; low: number; requests: number; concurrency: number; url?: string },
 ): Promise<ScaleFailures> {
   await engine.scale('web', options.high);
   let loadDone = false;
+  const started = performance.now();
   const load = runLoad({
-    url: engine.status().lb.url,
+    url: options.url ?? engine.status().lb.url,
     total: options.requests,
     concurrency: options.concurrency,
     deadlineMs: 300_000,
@@ -91,8 +95,14 @@ export async function measureScaleFailures(
     if (!loadDone) cycles++;
   }
   const report = await load;
-  for (const failure of report.failures.slice(0, 5)) console.error('failed request:', failure);
-  return { failed: report.failed, sent: report.sent, cycles };
+  const seconds = (performance.now() - started) / 1000;
+  for (const failure of report.failures.slice(0, 3)) console.error('failed request:', failure);
+  return {
+    failed: report.failed,
+    sent: report.sent,
+    cycles,
+    ratePerSecond: Math.round(report.sent / seconds),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -26,6 +26,11 @@ export interface ScalerOptions {
   drainTimeoutMs?: number;
   /** Longest wait for a new container to be routed, or an old one unrouted. */
   routeTimeoutMs?: number;
+  /**
+   * false: scale down as the classic demo does (stop at once; the registrator
+   * deregisters on the stop, then nginx reloads). For comparison only (the benchmark's peer).
+   */
+  drain?: boolean;
 }
 
 export interface ScaleResult {
@@ -177,6 +182,10 @@ export class Scaler {
   }
 
   private async scaleDown(victims: StackContainer[], warnings: string[]): Promise<void> {
+    if (this.options.drain === false) {
+      await Promise.all(victims.map((v) => this.stack.removeContainer(v.id, 10)));
+      return;
+    }
     victims.forEach((v) => this.drainingNames.add(v.name));
     this.emit();
     // Workers of every config applied from here on may still hold requests to a victim.
