@@ -141,13 +141,19 @@ export class Engine {
     );
     const loop = new TemplateLoop(template, data, lb, this.timeline, this.config.wait);
     loopRef.current = loop;
+    // Never render from a Consul that is away or has just lost its data (an empty upstream):
+    // hold the last data until the registrator has put every registration back.
     liveness.subscribe({
       onUp: (reason) => {
-        if (reason !== 'first-contact') data.restartWatches();
+        if (reason !== 'first-contact') data.pause();
         this.emit();
       },
-      onDown: () => this.emit(),
+      onDown: () => {
+        data.pause();
+        this.emit();
+      },
     });
+    registrator.onRestored(() => data.resume());
     liveness.start();
     loop.start();
 

@@ -75,6 +75,9 @@ export class Registrator {
   private readonly follower: DockerEventFollower;
   private readonly resyncBackoff: Backoff;
   private readonly listeners = new Set<() => void>();
+  private readonly restoredListeners = new Set<() => void>();
+  /** Consul came back: the next successful resync restores what it lost. */
+  private restoring = false;
   private readonly liveness: ConsulLiveness;
   /** Whether this registrator made the liveness watcher (and so starts and stops it). */
   private readonly ownsLiveness: boolean;
@@ -124,7 +127,10 @@ export class Registrator {
       onUp: (reason) => {
         this.setConsulState(true);
         // A dev Consul that restarted has lost every registration: put them back.
-        if (reason !== 'first-contact') this.scheduleResync(0);
+        if (reason !== 'first-contact') {
+          this.restoring = true;
+          this.scheduleResync(0);
+        }
       },
       onDown: (error) => this.setConsulState(false, error),
     });
@@ -144,6 +150,15 @@ export class Registrator {
   /** Resolves when every queued registration change has been applied. */
   settled(): Promise<void> {
     return this.gate.idle();
+  }
+
+  /**
+   * Called once every registration is back after Consul returned (a restarted
+   * dev Consul has lost them all): until then Consul's answers are not the truth.
+   */
+  onRestored(listener: () => void): () => void {
+    this.restoredListeners.add(listener);
+    return () => this.restoredListeners.delete(listener);
   }
 
   onChange(listener: () => void): () => void {
@@ -227,6 +242,10 @@ export class Registrator {
       for (const [id, services] of desired) if (services.length > 0) this.registered.set(id, services);
       this.resyncBackoff.reset();
       this.emitChange();
+      if (this.restoring) {
+        this.restoring = false;
+        for (const listener of this.restoredListeners) listener();
+      }
     });
   }
 

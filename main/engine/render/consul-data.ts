@@ -65,6 +65,7 @@ export function toInstances(entries: HealthEntry[]): ServiceInstance[] {
 export class ConsulTemplateData implements TemplateDataSource {
   private readonly entries = new Map<string, Entry>();
   private readonly warned = new Set<string>();
+  private paused = false;
 
   constructor(
     private readonly consul: Consul,
@@ -113,6 +114,24 @@ export class ConsulTemplateData implements TemplateDataSource {
     for (const dependency of dependencies) if (!this.entries.has(dependency.key)) this.startWatch(dependency);
   }
 
+  /**
+   * Consul is away, or back without our registrations yet: its answers would
+   * render an empty upstream. Keep the last data (and the config built on it).
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Every registration is back: fresh watches, and renders follow Consul again. */
+  resume(): void {
+    this.paused = false;
+    this.restartWatches();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** After a Consul outage: fresh watches (a restarted Consul's index starts again from 1). */
   restartWatches(): void {
     for (const entry of [...this.entries.values()]) {
@@ -131,7 +150,7 @@ export class ConsulTemplateData implements TemplateDataSource {
     const entry: Entry = { dependency, loaded: previous?.loaded ?? false, value: previous?.value, watch };
     this.entries.set(dependency.key, entry);
     watch.on('change', (data: unknown) => {
-      if (this.entries.get(dependency.key) !== entry) return;
+      if (this.entries.get(dependency.key) !== entry || this.paused) return;
       entry.value = this.convert(dependency, data);
       entry.loaded = true;
       this.onChange();

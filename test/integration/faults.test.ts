@@ -1,0 +1,86 @@
+/**
+ * Faults survived, against the real components: Consul restarted under
+ * traffic, the LB or a web container removed by hand. (The Docker event
+ * stream cut is in registrator.test.ts; the engine killed with SIGKILL is in
+ * cli.test.ts, where the engine is a process of its own.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../main/engine/engine.js';
+import { runLoad } from '../../main/engine/traffic/load-loop.js';
+import { docker } from '../support/docker-fixtures.js';
+import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
+import { waitFor } from '../support/wait.js';
+
+async function catalogIds(consulUrl: string): Promise<string[]> {
+  const response = await fetch(`${consulUrl}/v1/health/service/web`, { signal: AbortSignal.timeout(2000) });
+  const entries = (await response.json()) as { Service: { ID: string } }[];
+  return entries.map((e) => e.Service.ID).sort();
+}
+
+async function consulAnswers(consulUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${consulUrl}/v1/status/leader`, { signal: AbortSignal.timeout(500) });
+    return response.ok && (await response.text()).length > 2;
+  } catch {
+    return false;
+  }
+}
+
+describe('faults (real Docker, Consul, nginx)', () => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await startTestEngine({ webCount: 3 });
+  });
+
+  afterAll(async () => {
+    await removeTestStack(engine);
+  });
+
+  it('keeps the LB serving while Consul restarts and loses its data, then restores every registration within 2 s', async () => {
+    const consulUrl = engine.status().consul.url;
+    const before = await catalogIds(consulUrl);
+    expect(before).toHaveLength(3);
+    const generation = engine.status().lb.generation;
+
+    let endLoad: () => void = () => undefined;
+    const load = runLoad({
+      url: engine.status().lb.url,
+      total: 3000,
+      concurrency: 2,
+      deadlineMs: 60_000,
+      mix: ['get', 'post'],
+      // Through the outage and a second past the restore.
+      until: new Promise<void>((resolve) => (endLoad = resolve)),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A dev-mode Consul keeps nothing across a restart.
+    await docker.getContainer(`${engine.config.project}-consul`).restart({ t: 0 });
+    const answering = await waitFor('Consul to answer again', () => consulAnswers(consulUrl), {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
+    expect(answering).toBe(true);
+    const answeredAt = Date.now();
+    const restored = await waitFor(
+      'the registrations to be back',
+      async () => ((await catalogIds(consulUrl).catch(() => [])).length === 3 ? Date.now() : undefined),
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    expect(restored - answeredAt).toBeLessThanOrEqual(2000);
+    expect(await catalogIds(consulUrl)).toEqual(before);
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    endLoad();
+    const report = await load;
+    expect(report.sent).toBeGreaterThan(50);
+    expect(report.failures).toEqual([]);
+    // Never an empty upstream: every config nginx got in the meantime routed to the three backends.
+    const status = engine.status();
+    expect(status.lb.config).not.toContain('65535');
+    if (status.lb.generation > generation) expect(status.lb.previousConfig).not.toContain('65535');
+    const kinds = engine.timeline.list().map((e) => e.kind);
+    expect(kinds).toContain('consul-down');
+    expect(kinds.lastIndexOf('consul-up')).toBeGreaterThan(kinds.lastIndexOf('consul-down'));
+  });
+});
