@@ -12,6 +12,8 @@ export interface EngineConfig extends StackConfig {
   wait?: QuiescenceWindow;
   maxInstances: number;
   drainTimeoutMs: number;
+  /** false: scale down without draining, as the classic pipeline does (the benchmark's peer only). */
+  drain?: boolean;
   /** Host name used in service IDs. */
   hostname: string;
   /** Docker socket; default DOCKER_HOST or /var/run/docker.sock. */

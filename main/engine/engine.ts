@@ -24,6 +24,7 @@ import { assetPath } from './package-root.js';
 import { Registrator } from './registrator/registrator.js';
 import { ConsulTemplateData } from './render/consul-data.js';
 import { TemplateLoop } from './render/template-loop.js';
+import { StackGuard } from './stack/stack-guard.js';
 import { Scaler } from './scaler.js';
 import type { ProgressReporter } from './stack/images.js';
 import { Stack } from './stack/stack.js';
@@ -41,6 +42,7 @@ export interface EngineParts {
   data: ConsulTemplateData;
   loop: TemplateLoop;
   scaler: Scaler;
+  guard: StackGuard;
 }
 
 export async function loadTemplate(path: string | undefined): Promise<CompiledTemplate> {
@@ -160,8 +162,23 @@ export class Engine {
     const scaler = new Scaler(stack, registrator, loop, lb, this.timeline, {
       maxInstances: this.config.maxInstances,
       drainTimeoutMs: this.config.drainTimeoutMs,
+      ...(this.config.drain === false ? { drain: false } : {}),
     });
-    this.parts = { connection, stack, consul, consulEndpoint, liveness, registrator, lb, data, loop, scaler };
+    const guard = new StackGuard(connection.docker, stack, lb, loop, scaler, this.timeline);
+    await guard.start();
+    this.parts = {
+      connection,
+      stack,
+      consul,
+      consulEndpoint,
+      liveness,
+      registrator,
+      lb,
+      data,
+      loop,
+      scaler,
+      guard,
+    };
     registrator.onChange(() => this.emit());
     loop.onLive(() => this.emit());
     scaler.onProgress(() => this.emit());
@@ -328,10 +345,12 @@ export class Engine {
     if (!this.parts) return;
     this.state = 'stopping';
     this.emit();
-    const { scaler, loop, data, liveness, registrator } = this.parts;
+    const { scaler, loop, data, liveness, registrator, guard, lb } = this.parts;
+    await guard.stop();
     await scaler.idle().catch(() => undefined);
     loop.stop();
     data.close();
+    lb.close();
     if (down) await this.removeStack();
     liveness.stop();
     await registrator.stop();
@@ -342,7 +361,9 @@ export class Engine {
 
   /** Deregisters the web containers and removes the whole stack (only what it created). */
   async removeStack(): Promise<number> {
-    const { stack, registrator } = this.started;
+    const { stack, registrator, guard } = this.started;
+    // What follows removes the LB and the web containers on purpose: nothing may bring them back.
+    await guard.stop();
     for (const web of await stack.containers('web')) await registrator.drain(web.id).catch(() => []);
     return stack.down();
   }

@@ -131,6 +131,18 @@ export class Scaler {
     };
   }
 
+  /**
+   * Brings the running count back up to the desired one after containers went
+   * away by themselves (killed by hand). Returns how many it started.
+   */
+  async reconcile(): Promise<number> {
+    if (this.desired === undefined || this.loop) return 0;
+    const missing = this.desired - (await this.activeWeb()).length;
+    if (missing <= 0) return 0;
+    await this.scale('web', this.desired);
+    return missing;
+  }
+
   /** Waits for any scale in progress (used on shutdown). */
   async idle(): Promise<void> {
     await this.loop;

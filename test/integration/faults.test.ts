@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
+import { probe } from '../../main/engine/traffic/http-probe.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
 import { docker } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
@@ -82,5 +83,63 @@ describe('faults (real Docker, Consul, nginx)', () => {
     const kinds = engine.timeline.list().map((e) => e.kind);
     expect(kinds).toContain('consul-down');
     expect(kinds.lastIndexOf('consul-up')).toBeGreaterThan(kinds.lastIndexOf('consul-down'));
+  });
+
+  it('recreates the LB container removed by hand, serving the current config', async () => {
+    const project = engine.config.project;
+    const lbName = `${project}-lb`;
+    const before = await docker.getContainer(lbName).inspect();
+    const config = engine.status().lb.config;
+    expect(config).toContain('server ');
+    await docker.getContainer(lbName).remove({ force: true });
+    const after = await waitFor(
+      'a new LB container',
+      async () => {
+        const info = await docker.getContainer(lbName).inspect();
+        return info.Id !== before.Id && info.State.Running ? info : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(after.HostConfig.PortBindings?.['80/tcp']?.[0]).toMatchObject({ HostIp: '127.0.0.1' });
+    await waitFor('the current config on the new LB', () => engine.status().lb.config === config, {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
+    const backends = new Set<string>();
+    for (let i = 0; i < 9; i++) {
+      const result = await probe(engine.status().lb.url, 'get');
+      expect(result.ok, result.error).toBe(true);
+      backends.add(result.backend ?? '');
+    }
+    expect(backends.size).toBe(3);
+    expect(engine.timeline.list().some((e) => e.message.includes('LB container was removed'))).toBe(true);
+  });
+
+  it('deregisters a web container killed by hand, and replaces it to keep the desired count', async () => {
+    const consulUrl = engine.status().consul.url;
+    const web = engine.status().services.find((s) => s.name === 'web');
+    expect(web?.desired).toBe(3);
+    const victim = web!.instances[0]!;
+    await docker.getContainer(victim.containerId).kill();
+    await waitFor(
+      'the victim to leave the catalog',
+      async () => !(await catalogIds(consulUrl)).includes(victim.id),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      },
+    );
+    await waitFor(
+      'a replacement to serve',
+      () => {
+        const now = engine.status().services.find((s) => s.name === 'web');
+        return (
+          now?.instances.filter((i) => i.state === 'serving' && i.containerId !== victim.containerId)
+            .length === 3
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    expect(await catalogIds(consulUrl)).toHaveLength(3);
   });
 });

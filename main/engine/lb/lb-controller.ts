@@ -73,13 +73,17 @@ export class LbController {
     private readonly options: LbControllerOptions = {},
   ) {}
 
-  /** Points the controller at a (re)created LB container that already serves `config`. */
+  /**
+   * Points the controller at a (re)created LB container that serves `config`
+   * (undefined: not a config of ours, so the next render is applied whatever it is).
+   */
   attach(container: Dockerode.Container, config: string | undefined): void {
     this.container = container;
     this.close();
-    if (config !== undefined) {
-      this.current = { generation: ++this.generation, config, at: Date.now(), retiringWorkers: [] };
-    }
+    this.current =
+      config !== undefined
+        ? { generation: ++this.generation, config, at: Date.now(), retiringWorkers: [] }
+        : undefined;
   }
 
   /** Closes the line to the LB (the engine stops, or the LB container was replaced). */

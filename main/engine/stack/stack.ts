@@ -58,7 +58,7 @@ export class Stack {
   private webImageChecked = false;
 
   constructor(
-    private readonly docker: Dockerode,
+    readonly docker: Dockerode,
     readonly config: StackConfig,
     private readonly progress: ProgressReporter = () => undefined,
   ) {

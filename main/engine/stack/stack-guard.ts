@@ -1,0 +1,112 @@
+/**
+ * Keeps the demo stack whole while the engine runs, so that a hand-made fault
+ * teaches the right lesson: the LB container stopped or removed by hand comes
+ * back with the current config, and a web container that dies outside a scale
+ * is replaced when the desired count says so (the registrator has already
+ * deregistered it).
+ */
+import type Dockerode from 'dockerode';
+import { DockerEventFollower, type ContainerEvent } from '../docker/docker-events.js';
+import { errorMessage } from '../errors.js';
+import type { LbController } from '../lb/lb-controller.js';
+import type { TemplateLoop } from '../render/template-loop.js';
+import type { Scaler } from '../scaler.js';
+import type { Timeline } from '../timeline.js';
+import { ROLE_LABEL, STACK_LABEL } from './stack-config.js';
+import type { Stack } from './stack.js';
+
+const GONE = new Set(['die', 'destroy']);
+/** Events of one incident (die, then destroy) arrive together: act once, shortly after. */
+const SETTLE_MS = 200;
+
+export class StackGuard {
+  private readonly follower: DockerEventFollower;
+  private stopped = false;
+  private lbTimer: NodeJS.Timeout | undefined;
+  private webTimer: NodeJS.Timeout | undefined;
+  private healing: Promise<void> = Promise.resolve();
+
+  constructor(
+    docker: Dockerode,
+    private readonly stack: Stack,
+    private readonly lb: LbController,
+    private readonly loop: TemplateLoop,
+    private readonly scaler: Scaler,
+    private readonly timeline: Timeline,
+    /** Called after the LB was recreated on another container (e.g. to follow its logs). */
+    private readonly onLbReplaced: (container: Dockerode.Container) => void = () => undefined,
+  ) {
+    this.follower = new DockerEventFollower(docker, { onEvent: (event) => this.onEvent(event) });
+  }
+
+  async start(): Promise<void> {
+    await this.follower.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.lbTimer);
+    clearTimeout(this.webTimer);
+    await this.follower.stop();
+    await this.healing;
+  }
+
+  private onEvent(event: ContainerEvent): void {
+    if (this.stopped || !GONE.has(event.action)) return;
+    if (event.attributes[STACK_LABEL] !== this.stack.config.project) return;
+    const role = event.attributes[ROLE_LABEL];
+    if (role === 'lb') {
+      clearTimeout(this.lbTimer);
+      this.lbTimer = setTimeout(() => this.heal(() => this.healLb()), SETTLE_MS);
+    } else if (role === 'web') {
+      clearTimeout(this.webTimer);
+      this.webTimer = setTimeout(() => this.heal(() => this.healWeb()), SETTLE_MS);
+    }
+  }
+
+  private heal(step: () => Promise<void>): void {
+    this.healing = this.healing.then(async () => {
+      if (this.stopped) return;
+      try {
+        await step();
+      } catch (error) {
+        this.timeline.record({
+          kind: 'error',
+          message: `could not repair the stack: ${errorMessage(error)}`,
+        });
+      }
+    });
+  }
+
+  private async healLb(): Promise<void> {
+    const [existing] = await this.stack.containers('lb');
+    if (existing?.running) return;
+    let container: Dockerode.Container;
+    if (existing) {
+      // Stopped by hand: its files are intact, so it serves the last good config again at once.
+      container = this.stack.docker.getContainer(existing.id);
+      await container.start();
+      this.lb.attach(container, this.lb.status().config);
+      this.timeline.record({ kind: 'warning', message: `the LB container was stopped; restarted it` });
+    } else {
+      container = await this.stack.createLb();
+      // A new container serves the bootstrap config: the next render applies the current one.
+      this.lb.attach(container, undefined);
+      this.timeline.record({ kind: 'warning', message: 'the LB container was removed; recreated it' });
+    }
+    this.onLbReplaced(container);
+    await this.loop.render();
+  }
+
+  private async healWeb(): Promise<void> {
+    // A scale in progress converges by itself; its own stops are not faults.
+    if (this.scaler.progress().busy) return;
+    const replaced = await this.scaler.reconcile();
+    if (replaced > 0) {
+      this.timeline.record({
+        kind: 'warning',
+        message: `${replaced} web container(s) went away outside a scale; started replacements`,
+      });
+    }
+  }
+}
