@@ -100,7 +100,8 @@ describe('faults (real Docker, Consul, nginx)', () => {
       },
       { timeoutMs: 30_000, intervalMs: 100 },
     );
-    expect(after.HostConfig.PortBindings?.['80/tcp']?.[0]).toMatchObject({ HostIp: '127.0.0.1' });
+    const bindings = after.HostConfig.PortBindings as Record<string, { HostIp: string }[]>;
+    expect(bindings['80/tcp']?.[0]).toMatchObject({ HostIp: '127.0.0.1' });
     await waitFor('the current config on the new LB', () => engine.status().lb.config === config, {
       timeoutMs: 30_000,
       intervalMs: 50,
