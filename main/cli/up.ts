@@ -107,6 +107,13 @@ export async function runUp(args: string[]): Promise<number> {
   };
 
   const port = await server.listen();
+  // Before anything is created: a state folder that cannot be written is found now, not after the stack is up.
+  try {
+    await saveEndpoint({ pid: process.pid, port, token, startedAt: Date.now() });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   console.log('Starting Discovery Tray…');
   process.once('SIGINT', () => void shutdown('Ctrl-C').then(() => process.exit(EXIT.ok)));
   process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(EXIT.ok)));
@@ -115,9 +122,9 @@ export async function runUp(args: string[]): Promise<number> {
   } catch (error) {
     await server.close();
     await engine.stop().catch(() => undefined);
+    await clearEndpoint(process.pid);
     throw error;
   }
-  await saveEndpoint({ pid: process.pid, port, token, startedAt: Date.now() });
   const status = engine.status();
   console.log(`Discovery Tray is up${status.adopted ? ' (adopted the running stack)' : ''}.
   Load balancer  ${status.lb.url}
