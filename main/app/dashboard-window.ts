@@ -35,6 +35,8 @@ export function dashboardWindowOptions(
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      // A middle click must not open a link in a new window (security checklist: limit navigation).
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }
@@ -66,7 +68,13 @@ export interface DashboardWindowOptions {
 }
 
 export function createDashboardWindow(options: DashboardWindowOptions): BrowserWindow {
-  const window = new BrowserWindow(dashboardWindowOptions(options.preloadPath, options.iconPath));
+  const base = dashboardWindowOptions(options.preloadPath, options.iconPath);
+  // The isolation settings are repeated where the window is made, because that is where security
+  // scanners (electronegativity, in CI) look for them.
+  const window = new BrowserWindow({
+    ...base,
+    webPreferences: { ...base.webPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false },
+  });
   hardenWebContents(window.webContents);
   window.once('ready-to-show', () => window.show());
   window.on('close', (event) => {

@@ -214,6 +214,7 @@ describe('the dashboard window', () => {
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      disableBlinkFeatures: 'Auxclick',
     });
     expect(options.webPreferences).not.toHaveProperty('webSecurity'); // the default (on)
     expect(options.webPreferences).not.toHaveProperty('allowRunningInsecureContent');
