@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Prepares this machine for the integration tests: a running Docker engine
-# (Debian's docker.io, started by hand where there is no systemd) and the
-# local test images (Consul, nginx, simple-web, HAProxy built from Debian
+# Prepares this machine for the integration and end-to-end tests: a running
+# Docker engine (Debian's docker.io, started by hand where there is no
+# systemd), Debian's Chromium, and the local test images (Consul, nginx, simple-web, HAProxy built from Debian
 # packages, since no image registry may be reachable). Idempotent and quick
 # when everything is already there. Under CI=true a missing piece is an
 # error, never a skip.
@@ -34,6 +34,15 @@ if ! docker info >/dev/null 2>&1; then
   fi
 fi
 log "Docker engine $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+
+# --- Chromium for the dashboard's end-to-end tests (never a downloaded browser) ---
+chromium=${DT_TEST_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$chromium" ]; then
+  command -v apt-get >/dev/null || { log "no $chromium and no apt-get: install Chromium, or set DT_TEST_CHROMIUM"; exit 1; }
+  log "installing Debian's chromium"
+  apt_install chromium
+fi
+log "$("$chromium" --version 2>/dev/null || echo "chromium at $chromium")"
 
 # --- tools the image recipes use -------------------------------------------
 for tool in dpkg-deb ldd tar; do command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }; done

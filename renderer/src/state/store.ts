@@ -1,0 +1,308 @@
+/**
+ * The dashboard's one store: what the engine last said (status, hits, traffic, timeline),
+ * fed by the API's subscriptions, plus the state of the user's own actions (pending, error).
+ * Chart data lives outside Vue's reactivity (ring buffers, markRaw) with a version counter
+ * that the chart watches, so a hits push never makes Vue walk 60 × N points.
+ */
+import { markRaw, reactive } from 'vue';
+import type {
+  DiscoveryTrayApi,
+  EngineStatus,
+  HitsSnapshot,
+  ScaleResponse,
+  TemplateView,
+  TimelineEvent,
+  TrafficRequest,
+  TrafficStatus,
+} from '../../../preload/api';
+import { isConnectionAware, type ConnectionState } from '../api/connection';
+import { BackendColors } from './colors';
+import { HitsSeries } from './hits-series';
+
+export const MAX_TIMELINE_EVENTS = 500;
+
+const STATUS_CHANGING_KINDS = new Set<TimelineEvent['kind']>([
+  'container-started',
+  'container-stopped',
+  'registered',
+  'deregistered',
+  'template-rendered',
+  'template-error',
+  'lb-reloaded',
+  'lb-error',
+  'docker-up',
+  'docker-down',
+  'consul-up',
+  'consul-down',
+]);
+
+/** Runs `task` now, or once more right after the running one ends; never two at a time. */
+function coalesced(task: () => Promise<void>): { request(): void } {
+  let running = false;
+  let again = false;
+  const run = async (): Promise<void> => {
+    running = true;
+    try {
+      do {
+        again = false;
+        await task();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return {
+    request() {
+      if (running) again = true;
+      else void run();
+    },
+  };
+}
+
+interface ActionState {
+  pending: boolean;
+  error: string | undefined;
+}
+
+export interface DashboardState {
+  status: EngineStatus | undefined;
+  hits: HitsSnapshot | undefined;
+  traffic: TrafficStatus | undefined;
+  timeline: TimelineEvent[];
+  template: TemplateView | undefined;
+  connection: ConnectionState;
+  connectionDetail: string | undefined;
+  /** The first status could not be read. */
+  loadError: string | undefined;
+  scale: ActionState & { target: number | undefined; last: ScaleResponse | undefined };
+  trafficAction: ActionState;
+  templateAction: ActionState & { applied: boolean };
+  demoAction: ActionState;
+  /** Bumped on every hits snapshot; the chart reads `series` when it changes. */
+  hitsVersion: number;
+}
+
+export interface DashboardStore {
+  readonly state: DashboardState;
+  readonly series: HitsSeries;
+  readonly colors: BackendColors;
+  readonly api: DiscoveryTrayApi;
+  start(): Promise<void>;
+  stop(): void;
+  refreshStatus(): Promise<void>;
+  scale(count: number): Promise<boolean>;
+  startTraffic(request: TrafficRequest): Promise<boolean>;
+  stopTraffic(): Promise<boolean>;
+  loadTemplate(): Promise<void>;
+  setTemplate(source: string): Promise<boolean>;
+  startDemo(): Promise<boolean>;
+  openExternal(target: 'lb' | 'consul-ui'): Promise<void>;
+}
+
+export function createStore(api: DiscoveryTrayApi): DashboardStore {
+  const series = markRaw(new HitsSeries());
+  const colors = markRaw(new BackendColors());
+  const state = reactive<DashboardState>({
+    status: undefined,
+    hits: undefined,
+    traffic: undefined,
+    timeline: [],
+    template: undefined,
+    connection: 'connecting',
+    connectionDetail: undefined,
+    loadError: undefined,
+    scale: { pending: false, error: undefined, target: undefined, last: undefined },
+    trafficAction: { pending: false, error: undefined },
+    templateAction: { pending: false, error: undefined, applied: false },
+    demoAction: { pending: false, error: undefined },
+    hitsVersion: 0,
+  });
+  const unsubscribers: (() => void)[] = [];
+
+  function setStatus(status: EngineStatus): void {
+    state.status = status;
+    state.loadError = undefined;
+  }
+
+  function setHits(hits: HitsSnapshot): void {
+    // Colours are handed out in the order backends first appear, so they never shuffle.
+    for (const backend of hits.backends) colors.colorOf(backend.address);
+    for (const address of hits.recent) colors.colorOf(address);
+    state.hits = hits;
+    if (series.apply(hits)) state.hitsVersion++;
+  }
+
+  function addTimeline(events: TimelineEvent[]): void {
+    if (events.length === 0) return;
+    // Both the initial GET and the stream may carry an event: keep each seq once, in order.
+    let lastSeq = state.timeline[state.timeline.length - 1]?.seq ?? 0;
+    const fresh: TimelineEvent[] = [];
+    for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+      if (event.seq <= lastSeq) continue;
+      fresh.push(event);
+      lastSeq = event.seq;
+    }
+    if (fresh.length === 0) return;
+    const merged = [...state.timeline, ...fresh];
+    state.timeline = merged.length > MAX_TIMELINE_EVENTS ? merged.slice(-MAX_TIMELINE_EVENTS) : merged;
+    if (fresh.some((event) => STATUS_CHANGING_KINDS.has(event.kind))) statusRefresh.request();
+  }
+
+  /**
+   * A step that changes the status (a refused config, a reload, a registration) may reach us as
+   * a timeline event before, or without, a status push: read the status then, at most one
+   * request in flight and one queued, so that the views never show a stale state.
+   */
+  const statusRefresh = coalesced(() => refreshStatus());
+
+  async function refreshStatus(): Promise<void> {
+    const reply = await api.getStatus();
+    if ('result' in reply) setStatus(reply.result);
+    else if (!state.status) state.loadError = reply.error.message;
+  }
+
+  async function start(): Promise<void> {
+    if (isConnectionAware(api)) {
+      unsubscribers.push(
+        api.onConnection((connection, detail) => {
+          state.connection = connection;
+          state.connectionDetail = detail;
+        }),
+      );
+    } else {
+      state.connection = 'live';
+    }
+    unsubscribers.push(
+      api.onStatus(setStatus),
+      api.onHits(setHits),
+      api.onTimeline(addTimeline),
+      api.onTraffic((traffic) => (state.traffic = traffic)),
+    );
+    const [, hits, traffic, timeline] = await Promise.all([
+      refreshStatus(),
+      api.getHits(),
+      api.getTraffic(),
+      api.getTimeline(),
+    ]);
+    if ('result' in hits) setHits(hits.result);
+    if ('result' in traffic) state.traffic = traffic.result;
+    if ('result' in timeline) addTimeline(timeline.result);
+    await loadTemplate();
+  }
+
+  function stop(): void {
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+  }
+
+  async function scale(count: number): Promise<boolean> {
+    state.scale.pending = true;
+    state.scale.error = undefined;
+    state.scale.target = count;
+    try {
+      const reply = await api.scale({ service: 'web', count });
+      if ('error' in reply) {
+        state.scale.error = reply.error.message;
+        return false;
+      }
+      state.scale.last = reply.result;
+      return true;
+    } finally {
+      state.scale.pending = false;
+      await refreshStatus();
+    }
+  }
+
+  async function startTraffic(request: TrafficRequest): Promise<boolean> {
+    state.trafficAction.pending = true;
+    state.trafficAction.error = undefined;
+    try {
+      const reply = await api.startTraffic(request);
+      if ('error' in reply) {
+        state.trafficAction.error = reply.error.message;
+        return false;
+      }
+      state.traffic = reply.result;
+      return true;
+    } finally {
+      state.trafficAction.pending = false;
+    }
+  }
+
+  async function stopTraffic(): Promise<boolean> {
+    state.trafficAction.pending = true;
+    state.trafficAction.error = undefined;
+    try {
+      const reply = await api.stopTraffic();
+      if ('error' in reply) {
+        state.trafficAction.error = reply.error.message;
+        return false;
+      }
+      state.traffic = reply.result;
+      return true;
+    } finally {
+      state.trafficAction.pending = false;
+    }
+  }
+
+  async function loadTemplate(): Promise<void> {
+    const reply = await api.getTemplate();
+    if ('result' in reply) state.template = reply.result;
+  }
+
+  async function setTemplate(source: string): Promise<boolean> {
+    state.templateAction.pending = true;
+    state.templateAction.error = undefined;
+    state.templateAction.applied = false;
+    try {
+      const reply = await api.setTemplate(source);
+      if ('error' in reply) {
+        state.templateAction.error = reply.error.message;
+        return false;
+      }
+      state.templateAction.applied = true;
+      state.template = { name: state.template?.name ?? '', source };
+      return true;
+    } finally {
+      state.templateAction.pending = false;
+      await refreshStatus();
+    }
+  }
+
+  async function startDemo(): Promise<boolean> {
+    state.demoAction.pending = true;
+    state.demoAction.error = undefined;
+    try {
+      const reply = await api.startDemo();
+      if ('error' in reply) {
+        state.demoAction.error = reply.error.message;
+        return false;
+      }
+      return true;
+    } finally {
+      state.demoAction.pending = false;
+      await refreshStatus();
+    }
+  }
+
+  async function openExternal(target: 'lb' | 'consul-ui'): Promise<void> {
+    const reply = await api.openExternal(target);
+    if ('error' in reply) state.demoAction.error = reply.error.message;
+  }
+
+  return {
+    state,
+    series,
+    colors,
+    api,
+    start,
+    stop,
+    refreshStatus,
+    scale,
+    startTraffic,
+    stopTraffic,
+    loadTemplate,
+    setTemplate,
+    startDemo,
+    openExternal,
+  };
+}
