@@ -4,6 +4,7 @@
  * 0 ok, 1 failed, 2 bad usage, 3 no engine running.
  */
 import { runDown, runScale, runStatus } from './cli/client-commands.js';
+import { runHits, runTraffic } from './cli/hits-commands.js';
 import { UsageError, runUp } from './cli/up.js';
 import { EXIT, USAGE } from './cli/usage.js';
 import { UserError, errorMessage } from './engine/errors.js';
@@ -13,6 +14,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   up: runUp,
   scale: runScale,
   status: runStatus,
+  hits: runHits,
+  traffic: runTraffic,
   down: runDown,
 };
 
@@ -44,7 +47,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof ApiError) {
       console.error(error.message);
-      return error.code === 'bad-scale' || error.status === 400 ? EXIT.usage : EXIT.failure;
+      return error.code === 'bad-scale' || error.code === 'bad-traffic' || error.status === 400
+        ? EXIT.usage
+        : EXIT.failure;
     }
     if (error instanceof UserError) {
       console.error(error.message);

@@ -62,6 +62,10 @@ export interface EngineStatus {
     max: number;
   };
   warnings: { container: string; message: string }[];
+  /** The most recent timeline events (at most 100), oldest first. */
+  timeline?: TimelineEvent[];
+  /** Where the hit counts come from right now (see HitsSnapshot.source). */
+  hitsSource?: HitsSnapshot['source'];
 }
 
 export interface ScaleRequest {
@@ -154,6 +158,8 @@ export interface TrafficStatus {
   /** Requests per backend, read from each response. */
   byBackend: Record<string, number>;
   lastError?: string;
+  /** Requests not sent because too many were in flight or the sender fell behind (never sent in a burst). */
+  skipped?: number;
 }
 
 export interface TemplateView {

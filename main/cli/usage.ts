@@ -10,6 +10,8 @@ Commands:
   up       start the demo stack and the engine (foreground; Ctrl-C stops the engine)
   scale    scale a service: discovery-tray scale web=3
   status   show the running engine's state (--json for scripts)
+  hits     which backend served the requests: live table (--follow), --json for scripts
+  traffic  send requests through the LB: traffic start --rate N --duration S | stop | status
   down     remove the demo stack (only what it created)
 
 Run discovery-tray <command> --help for a command's options.
@@ -40,7 +42,23 @@ re-render, reload nginx, wait for requests in flight, then stop and remove.`,
   status: `Usage: discovery-tray status [--json]
 
 Shows Docker, Consul and LB state, the services with their instances, and the last errors.
-  --json   machine-readable (lb.url, consul.url, services[].instances[].address, …)`,
+  --json   machine-readable (lb.url, consul.url, services[].instances[].address, timeline, …)`,
+  hits: `Usage: discovery-tray hits [--follow] [--json]
+
+Hits per backend: total, the last second, the share of the last 60 s, and the order of the last
+requests (round-robin). The counts come from the web containers' own logs, or from nginx's access log
+when the web image logs nothing per request; the output says which.
+  -f, --follow   keep the table live (one update a second while something changes); Ctrl-C ends it
+  --json         machine-readable: {source, backends: [{address, total, perSecond, share, series}], recent}
+                 (with --follow, one JSON object per line)`,
+  traffic: `Usage: discovery-tray traffic start --rate N [--duration S] [--json]
+       discovery-tray traffic stop [--json]
+       discovery-tray traffic status [--json]
+
+Sends GET requests through the LB on 127.0.0.1 at a steady rate, and stops by itself at the end.
+  --rate N       requests per second, 1 to 200
+  --duration S   seconds, 1 to 3600 (default 60)
+  --json         machine-readable (sent, succeeded, failed, latencyMs {p50, p95, p99}, byBackend)`,
   down: `Usage: discovery-tray down
 
 Removes the demo stack's containers and network (only those labelled as the stack's). With an engine

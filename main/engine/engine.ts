@@ -7,7 +7,13 @@
 import type Consul from 'consul';
 import type Dockerode from 'dockerode';
 import { readFile } from 'node:fs/promises';
-import type { EngineStatus, InstanceView, ScaleResponse } from '../../preload/api.js';
+import type {
+  EngineStatus,
+  HitsSnapshot,
+  InstanceView,
+  ScaleResponse,
+  TrafficStatus,
+} from '../../preload/api.js';
 import { ConsulLiveness } from './consul/consul-liveness.js';
 import {
   callTimeout,
@@ -19,6 +25,8 @@ import {
 import { connectDocker, type DockerConnection } from './docker/docker-connection.js';
 import type { EngineConfig } from './engine-config.js';
 import { UserError, errorMessage } from './errors.js';
+import { DiscoverySteps } from './hits/discovery-steps.js';
+import { HitsService, type WebBackend } from './hits/hits-service.js';
 import { LbController } from './lb/lb-controller.js';
 import { assetPath } from './package-root.js';
 import { Registrator } from './registrator/registrator.js';
@@ -30,6 +38,10 @@ import type { ProgressReporter } from './stack/images.js';
 import { Stack } from './stack/stack.js';
 import { compileTemplate, type CompiledTemplate } from './template/index.js';
 import { Timeline } from './timeline.js';
+import { TrafficGenerator } from './traffic/traffic-generator.js';
+
+/** How many recent timeline events `status()` carries. */
+export const STATUS_TIMELINE_LENGTH = 100;
 
 export interface EngineParts {
   connection: DockerConnection;
@@ -43,6 +55,8 @@ export interface EngineParts {
   loop: TemplateLoop;
   scaler: Scaler;
   guard: StackGuard;
+  steps: DiscoverySteps;
+  hits: HitsService | undefined;
 }
 
 export async function loadTemplate(path: string | undefined): Promise<CompiledTemplate> {
@@ -89,12 +103,18 @@ export class Engine {
   private adopted = false;
   private readonly listeners = new Set<() => void>();
   private lbPort: number;
+  private readonly hitsListeners = new Set<(snapshot: HitsSnapshot) => void>();
+  private readonly trafficGenerator: TrafficGenerator;
 
   constructor(
     readonly config: EngineConfig,
     private readonly progress: ProgressReporter = () => undefined,
   ) {
     this.lbPort = config.lbPort;
+    this.trafficGenerator = new TrafficGenerator(() => {
+      if (this.state !== 'ready') throw new UserError('The engine is not running yet.', 'not-ready');
+      return `http://127.0.0.1:${this.lbPort}/`;
+    });
   }
 
   /** Brings the stack up (adopting one that runs) and starts every loop. */
@@ -166,6 +186,11 @@ export class Engine {
     });
     const guard = new StackGuard(connection.docker, stack, lb, loop, scaler, this.timeline);
     await guard.start();
+    const steps = new DiscoverySteps(
+      this.timeline,
+      (id) => registrator.status().services.find((s) => s.containerId === id)?.containerName,
+    );
+    const hits = await this.startHits(docker, lbContainer.container, registrator, steps);
     this.parts = {
       connection,
       stack,
@@ -178,9 +203,16 @@ export class Engine {
       loop,
       scaler,
       guard,
+      steps,
+      hits,
     };
     registrator.onChange(() => this.emit());
-    loop.onLive(() => this.emit());
+    // A refused config, a template error or a reload changes what status() says; subscribers batch.
+    this.timeline.subscribe(() => this.emit());
+    loop.onLive((state) => {
+      steps.onLive(state);
+      this.emit();
+    });
     scaler.onProgress(() => this.emit());
 
     const runningWeb = (await stack.containers('web')).filter((c) => c.running).length;
@@ -188,6 +220,102 @@ export class Engine {
     this.state = 'ready';
     await scaler.scale('web', wanted);
     this.emit();
+  }
+
+  /** Follows the web logs and the LB's access log; without it the demo still works, so a failure only warns. */
+  private async startHits(
+    docker: Dockerode,
+    lbContainer: Dockerode.Container,
+    registrator: Registrator,
+    steps: DiscoverySteps,
+  ): Promise<HitsService | undefined> {
+    const webBackends = (): WebBackend[] =>
+      registrator
+        .status()
+        .services.filter((s) => s.name === 'web')
+        .map((s) => ({
+          containerId: s.containerId,
+          containerName: s.containerName,
+          address: s.address,
+          port: s.port,
+        }));
+    const hits = new HitsService({
+      docker,
+      project: this.config.project,
+      lbContainer,
+      backends: webBackends,
+      onFirstRequest: (backend, atMs) =>
+        steps.firstRequest(
+          backend.containerId,
+          backend.containerName,
+          `${backend.address}:${backend.port}`,
+          atMs,
+        ),
+    });
+    try {
+      await hits.start();
+    } catch (error) {
+      this.timeline.record({ kind: 'warning', message: `hits are not counted: ${errorMessage(error)}` });
+      await hits.stop().catch(() => undefined);
+      return undefined;
+    }
+    hits.subscribe((snapshot) => {
+      for (const listener of this.hitsListeners) listener(snapshot);
+    });
+    return hits;
+  }
+
+  /** The latest hits per backend (empty until the engine runs). */
+  hits(): HitsSnapshot {
+    return this.parts?.hits?.snapshot() ?? { at: Date.now(), source: 'web-logs', backends: [], recent: [] };
+  }
+
+  /** One aggregated snapshot about once a second, when something changed. */
+  onHits(listener: (snapshot: HitsSnapshot) => void): () => void {
+    this.hitsListeners.add(listener);
+    return () => this.hitsListeners.delete(listener);
+  }
+
+  /** Open log streams of the hits pipeline (web containers, LB): for leak checks. */
+  openLogStreams(): { web: number; lb: number } {
+    return this.parts?.hits?.openLogStreams() ?? { web: 0, lb: 0 };
+  }
+
+  traffic(): TrafficStatus {
+    return this.trafficGenerator.status();
+  }
+
+  /** Starts the traffic generator through the LB; a bad request is refused and nothing changes. */
+  startTraffic(request: unknown): TrafficStatus {
+    return this.trafficGenerator.start(request);
+  }
+
+  stopTraffic(): TrafficStatus {
+    return this.trafficGenerator.stop();
+  }
+
+  /** Called when the generator starts or stops (poll traffic() for the counts while it runs). */
+  onTraffic(listener: () => void): () => void {
+    return this.trafficGenerator.onChange(listener);
+  }
+
+  /** Resolves when the traffic generator has stopped and its last requests are back. */
+  trafficIdle(): Promise<void> {
+    return this.trafficGenerator.idle();
+  }
+
+  /** The demo on: web scaled to what was asked for, at least 1. */
+  async startDemo(): Promise<EngineStatus> {
+    const desired = this.started.scaler.desiredCount ?? 0;
+    await this.scale('web', Math.max(1, desired));
+    return this.status();
+  }
+
+  /** The demo off: web scaled to 0 (Consul and the LB stay up). */
+  async stopDemo(): Promise<EngineStatus> {
+    this.trafficGenerator.stop();
+    await this.scale('web', 0);
+    return this.status();
   }
 
   private get started(): EngineParts {
@@ -337,6 +465,8 @@ export class Engine {
         max: parts.scaler.maxInstances,
       },
       warnings: reg.warnings,
+      timeline: this.timeline.list().slice(-STATUS_TIMELINE_LENGTH),
+      ...(parts.hits ? { hitsSource: parts.hits.source() } : {}),
     };
   }
 
@@ -345,9 +475,12 @@ export class Engine {
     if (!this.parts) return;
     this.state = 'stopping';
     this.emit();
-    const { scaler, loop, data, liveness, registrator, guard, lb } = this.parts;
+    const { scaler, loop, data, liveness, registrator, guard, lb, hits, steps } = this.parts;
+    this.trafficGenerator.stop();
     await guard.stop();
     await scaler.idle().catch(() => undefined);
+    await hits?.stop().catch(() => undefined);
+    steps.close();
     loop.stop();
     data.close();
     lb.close();

@@ -39,6 +39,39 @@ export class ControlClient {
     return `http://127.0.0.1:${this.endpoint.port}`;
   }
 
+  /**
+   * Follows GET /api/events (Server-Sent Events) until `signal` aborts or the
+   * engine goes; calls `onEvent` with each event's name and parsed data.
+   */
+  async events(onEvent: (event: string, data: unknown) => void, signal: AbortSignal): Promise<void> {
+    const response = await fetch(`${this.baseUrl}/api/events`, {
+      headers: { authorization: `Bearer ${this.endpoint.token}`, accept: 'text/event-stream' },
+      signal,
+    });
+    if (!response.ok || !response.body) {
+      const payload = (await response.json().catch(() => undefined)) as ApiResult<unknown> | undefined;
+      const message = payload && 'error' in payload ? payload.error.message : `HTTP ${response.status}`;
+      throw new ApiError(message, 'events-refused', response.status);
+    }
+    const decoder = new TextDecoder();
+    let buffered = '';
+    try {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data !== undefined) onEvent(event, JSON.parse(data) as unknown);
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
+  }
+
   async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,

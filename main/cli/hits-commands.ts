@@ -1,0 +1,86 @@
+/** `discovery-tray hits [--follow] [--json]` and `discovery-tray traffic start|stop|status`. */
+import { parseArgs } from 'node:util';
+import type { HitsSnapshot, TrafficStatus } from '../../preload/api.js';
+import { validateTrafficRequest } from '../engine/traffic/traffic-generator.js';
+import { ControlClient } from '../server/control-client.js';
+import { formatHits, formatTraffic } from './format-hits.js';
+import { UsageError } from './up.js';
+import { EXIT } from './usage.js';
+
+export async function runHits(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: { follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
+  });
+  const client = await ControlClient.connect();
+  const print = (hits: HitsSnapshot): void => {
+    if (values.json) console.log(JSON.stringify(hits, null, values.follow ? undefined : 2));
+    else if (values.follow && process.stdout.isTTY)
+      process.stdout.write(`\x1b[2J\x1b[H${formatHits(hits)}\n`);
+    else console.log(`${formatHits(hits)}${values.follow ? '\n' : ''}`);
+  };
+  print(await client.call<HitsSnapshot>('GET', '/api/hits'));
+  if (!values.follow) return EXIT.ok;
+  // Live: one snapshot per push (about once a second, when something changed), until Ctrl-C.
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await client.events((event, data) => {
+      if (event === 'hits') print(data as HitsSnapshot);
+    }, abort.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return EXIT.ok;
+}
+
+export async function runTraffic(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  if (action === 'start') {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: { rate: { type: 'string' }, duration: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    if (values.rate === undefined)
+      throw new UsageError('--rate N is required (1 to 200 requests per second)');
+    let request;
+    try {
+      // Checked here too, so that a bad value is a usage error even before an engine is found.
+      request = validateTrafficRequest({
+        ratePerSecond: values.rate,
+        durationSeconds: values.duration ?? '60',
+      });
+    } catch (error) {
+      throw new UsageError(`--rate is 1 to 200, --duration 1 to 3600: ${(error as Error).message}`);
+    }
+    const client = await ControlClient.connect();
+    const status = await client.call<TrafficStatus>('POST', '/api/traffic', request);
+    console.log(values.json ? JSON.stringify(status, null, 2) : formatTraffic(status));
+    return EXIT.ok;
+  }
+  if (action === 'stop' || action === 'status') {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: { json: { type: 'boolean' } },
+    });
+    const client = await ControlClient.connect();
+    const status =
+      action === 'stop'
+        ? await client.call<TrafficStatus>('POST', '/api/traffic/stop')
+        : await client.call<TrafficStatus>('GET', '/api/traffic');
+    console.log(values.json ? JSON.stringify(status, null, 2) : formatTraffic(status));
+    return EXIT.ok;
+  }
+  throw new UsageError(
+    action ? `unknown traffic action "${action}"; use start, stop or status` : 'say start, stop or status',
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Puts each container's own discovery chain on the timeline: the registrator
+ * records "started" and "registered" per container, but the template loop and
+ * the LB record one render and one reload for the whole config. This matches
+ * each applied config against the one before, and records "template rendered"
+ * and "nginx reloaded" for every container that came into (or left) the live
+ * config, at the times of that render and reload; then "first request" when
+ * the hits show it served one. The timeline computes the time since each
+ * container's step before.
+ */
+import type { LiveState } from '../render/template-loop.js';
+import type { Timeline, TimelineEvent } from '../timeline.js';
+
+interface ContainerRef {
+  containerId: string;
+  name: string;
+}
+
+export class DiscoverySteps {
+  private readonly containerOfService = new Map<string, ContainerRef>();
+  private readonly reloadedAt = new Map<string, number>();
+  private previousIds: ReadonlySet<string> = new Set();
+  private lastRenderAt: number | undefined;
+  private lastReloadAt: number | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly timeline: Timeline,
+    /** The container name for a container ID (falls back to a short ID). */
+    private readonly nameOf: (containerId: string) => string | undefined,
+  ) {
+    this.unsubscribe = timeline.subscribe((event) => this.onEvent(event));
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private onEvent(event: TimelineEvent): void {
+    if (event.serviceId && event.containerId && event.kind === 'registered') {
+      this.containerOfService.set(event.serviceId, {
+        containerId: event.containerId,
+        name: this.nameOf(event.containerId) ?? event.containerId.slice(0, 12),
+      });
+      if (this.containerOfService.size > 5000) {
+        const oldest = this.containerOfService.keys().next().value;
+        if (oldest !== undefined) this.containerOfService.delete(oldest);
+      }
+    }
+    if (event.containerId) return;
+    if (event.kind === 'template-rendered') this.lastRenderAt = event.at;
+    if (event.kind === 'lb-reloaded') this.lastReloadAt = event.at;
+  }
+
+  /** Called with every config the template loop made live. */
+  onLive(state: LiveState): void {
+    const current = state.instanceIds;
+    const previous = this.previousIds;
+    this.previousIds = new Set(current);
+    if (!state.applied) return;
+    const renderAt = this.lastRenderAt ?? state.applied.at;
+    const reloadAt = Math.max(this.lastReloadAt ?? state.applied.at, renderAt);
+    const generation = state.applied.generation;
+    for (const id of current) if (!previous.has(id)) this.step(id, 'into', renderAt, reloadAt, generation);
+    for (const id of previous) if (!current.has(id)) this.step(id, 'out of', renderAt, reloadAt, generation);
+  }
+
+  private step(
+    serviceId: string,
+    way: 'into' | 'out of',
+    renderAt: number,
+    reloadAt: number,
+    gen: number,
+  ): void {
+    const ref = this.containerOfService.get(serviceId);
+    if (!ref) return;
+    this.timeline.record({
+      kind: 'template-rendered',
+      at: renderAt,
+      containerId: ref.containerId,
+      serviceId,
+      message: `${ref.name} ${way === 'into' ? 'added to' : 'removed from'} the rendered config`,
+    });
+    this.timeline.record({
+      kind: 'lb-reloaded',
+      at: reloadAt,
+      containerId: ref.containerId,
+      serviceId,
+      message: `nginx reloaded (generation ${gen}): ${ref.name} ${way === 'into' ? 'routed' : 'no longer routed'}`,
+    });
+    if (way === 'into') this.reloadedAt.set(ref.containerId, reloadAt);
+    else this.reloadedAt.delete(ref.containerId);
+  }
+
+  /** The first request a container served while registered (once per container; see HitsService). */
+  firstRequest(containerId: string, name: string, address: string, atMs: number): void {
+    // Served by a new worker just before the reload was confirmed: it counts from the reload.
+    const reloadAt = this.reloadedAt.get(containerId);
+    this.timeline.record({
+      kind: 'first-request',
+      at: reloadAt !== undefined ? Math.max(atMs, reloadAt) : atMs,
+      containerId,
+      message: `${name} served its first request (${address})`,
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Counts hits per backend (ip:port) and turns them into one HitsSnapshot:
+ * per-second series, totals, shares and the round-robin order of the last
+ * requests. Pure: the caller says what time it is, so it is tested without
+ * waiting for the clock.
+ */
+import type { BackendHits, HitsSnapshot } from '../../../preload/api.js';
+import { PerSecondRing, WINDOW_SECONDS } from './per-second-ring.js';
+
+export const SERIES_SECONDS = 60;
+export const RECENT_LENGTH = 50;
+
+export interface BackendIdentity {
+  address: string;
+  containerId?: string;
+  containerName?: string;
+}
+
+interface Entry {
+  ring: PerSecondRing;
+  containerId?: string;
+  containerName?: string;
+}
+
+export class HitsAggregator {
+  private readonly entries = new Map<string, Entry>();
+  private readonly recentRing: string[] = [];
+  private changes = 0;
+
+  /** Grows with every hit: lets the publisher tell whether anything happened. */
+  get version(): number {
+    return this.changes;
+  }
+
+  record(backend: BackendIdentity, atMs: number): void {
+    let entry = this.entries.get(backend.address);
+    // Docker hands a freed IP to the next container: a new container at an old address starts from zero.
+    if (entry && backend.containerId && entry.containerId && entry.containerId !== backend.containerId)
+      entry = undefined;
+    if (!entry) {
+      entry = { ring: new PerSecondRing(WINDOW_SECONDS) };
+      this.entries.set(backend.address, entry);
+    }
+    if (backend.containerId) entry.containerId = backend.containerId;
+    if (backend.containerName) entry.containerName = backend.containerName;
+    entry.ring.add(atMs);
+    this.recentRing.push(backend.address);
+    if (this.recentRing.length > RECENT_LENGTH) this.recentRing.shift();
+    this.changes++;
+  }
+
+  /** Total hits of one backend so far (0 when unknown). */
+  total(address: string): number {
+    return this.entries.get(address)?.ring.total ?? 0;
+  }
+
+  /**
+   * The snapshot at `nowMs`: every backend with hits in the window, plus the
+   * `known` ones (registered now) even with no hits yet, sorted by address.
+   */
+  snapshot(
+    nowMs: number,
+    source: HitsSnapshot['source'],
+    known: readonly BackendIdentity[] = [],
+  ): HitsSnapshot {
+    const lastComplete = Math.floor(nowMs / 1000) - 1;
+    const knownByAddress = new Map(known.map((k) => [k.address, k]));
+    for (const [address, entry] of this.entries) {
+      // Forget a backend that is gone and has had no hit for the whole window.
+      if (!knownByAddress.has(address) && entry.ring.sum(lastComplete + 1, WINDOW_SECONDS + 1) === 0)
+        this.entries.delete(address);
+    }
+    const addresses = new Set([...this.entries.keys(), ...knownByAddress.keys()]);
+    const rows = [...addresses].map((address) => {
+      const entry = this.entries.get(address);
+      const series =
+        entry?.ring.series(lastComplete, SERIES_SECONDS) ?? new Array<number>(SERIES_SECONDS).fill(0);
+      return { address, entry, series, sum: series.reduce((a, b) => a + b, 0) };
+    });
+    const all = rows.reduce((a, r) => a + r.sum, 0);
+    const backends: BackendHits[] = rows
+      .map(({ address, entry, series, sum }) => {
+        const name = knownByAddress.get(address)?.containerName ?? entry?.containerName;
+        return {
+          address,
+          ...(name ? { containerName: name } : {}),
+          total: entry?.ring.total ?? 0,
+          perSecond: series[series.length - 1] ?? 0,
+          share: all > 0 ? sum / all : 0,
+          series,
+        };
+      })
+      .sort((a, b) => compareAddresses(a.address, b.address));
+    return { at: nowMs, source, backends, recent: [...this.recentRing] };
+  }
+}
+
+/** 172.18.0.10 after 172.18.0.9: numeric order, so the table does not jump around. */
+function compareAddresses(a: string, b: string): number {
+  const key = (s: string): number[] => s.split(/[.:]/).map((p) => Number.parseInt(p, 10) || 0);
+  const ka = key(a);
+  const kb = key(b);
+  for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+    const d = (ka[i] ?? 0) - (kb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return a.localeCompare(b);
+}
