@@ -129,6 +129,7 @@ export async function runUp(args: string[]): Promise<number> {
   console.log(`Discovery Tray is up${status.adopted ? ' (adopted the running stack)' : ''}.
   Load balancer  ${status.lb.url}
   Consul UI      ${status.consul.uiUrl}
+  Dashboard      ${server.dashboardUrl}
   Control API    http://127.0.0.1:${port} (token in the state folder)
   web instances  ${status.services.find((s) => s.name === 'web')?.running ?? 0}
 Try: discovery-tray scale web=3   ·   Ctrl-C stops the engine (the stack keeps running)`);

@@ -9,6 +9,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ApiResult } from '../../preload/api.js';
 import type { Engine } from '../engine/engine.js';
 import { UserError, errorMessage } from '../engine/errors.js';
+import { join } from 'node:path';
+import { packageRoot } from '../engine/package-root.js';
+import { EventStreamHub } from './event-stream.js';
+import { createStaticFiles } from './static-files.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -28,6 +32,8 @@ export interface ControlServerOptions {
   port?: number;
   /** Called after the API was asked to stop the engine (e.g. `discovery-tray down`). */
   onShutdown?: (reason: 'down' | 'stop') => void;
+  /** The built dashboard (default: renderer/dist of the app). */
+  dashboardRoot?: string;
 }
 
 type Handler = (body: unknown, url: URL) => unknown;
@@ -35,8 +41,25 @@ type Handler = (body: unknown, url: URL) => unknown;
 export class ControlServer {
   private server: Server | undefined;
   private port = 0;
+  private readonly events: EventStreamHub;
+  private readonly dashboard: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-  constructor(private readonly options: ControlServerOptions) {}
+  constructor(private readonly options: ControlServerOptions) {
+    this.events = new EventStreamHub(options.engine);
+    this.dashboard = createStaticFiles({
+      root: options.dashboardRoot ?? join(packageRoot(), 'renderer', 'dist'),
+    });
+  }
+
+  /** The dashboard for a browser; the token travels in the fragment, so it never reaches a log. */
+  get dashboardUrl(): string {
+    return `http://127.0.0.1:${this.port}/#token=${this.options.token}`;
+  }
+
+  /** Open Server-Sent Events streams (GET /api/events). */
+  get eventClients(): number {
+    return this.events.clientCount;
+  }
 
   get address(): { port: number; url: string } {
     return { port: this.port, url: `http://127.0.0.1:${this.port}` };
@@ -66,6 +89,7 @@ export class ControlServer {
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    this.events.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -73,13 +97,19 @@ export class ControlServer {
   private routes(): Record<string, Handler> {
     const { engine } = this.options;
     return {
-      'GET /api/status': () => engine.status(),
+      'GET /api/status': () => ({ ...engine.status(), dashboard: { url: this.dashboardUrl } }),
       'GET /api/timeline': (_body, url) =>
         engine.timeline.list(Number(url.searchParams.get('after') ?? 0) || 0),
       'POST /api/scale': (body) => {
         const request = (body ?? {}) as { service?: unknown; count?: unknown };
         return engine.scale(request.service, request.count);
       },
+      'GET /api/hits': () => engine.hits(),
+      'GET /api/traffic': () => engine.traffic(),
+      'POST /api/traffic': (body) => engine.startTraffic(body),
+      'POST /api/traffic/stop': () => engine.stopTraffic(),
+      'POST /api/demo/start': () => engine.startDemo(),
+      'POST /api/demo/stop': () => engine.stopDemo(),
       'GET /api/template': () => ({ source: engine.templateSource() }),
       'POST /api/template': (body) => {
         const source = (body as { source?: unknown } | undefined)?.source;
@@ -103,9 +133,23 @@ export class ControlServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       this.checkHost(req);
+      // The page itself carries no secret; everything it asks of /api/* needs the token.
+      if (await this.dashboard(req, res)) return;
       this.checkOrigin(req);
-      this.checkToken(req);
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+      // EventSource cannot send headers: this one route may carry the token in the query instead.
+      const isEvents = url.pathname === '/api/events';
+      this.checkToken(req, isEvents ? (url.searchParams.get('token') ?? undefined) : undefined);
+      if (isEvents) {
+        if (req.method !== 'GET')
+          throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}.`, 'method-not-allowed');
+        const after = Number(url.searchParams.get('after'));
+        this.events.add(
+          res,
+          Number.isInteger(after) && after >= 0 && url.searchParams.has('after') ? after : undefined,
+        );
+        return;
+      }
       const routes = this.routes();
       const handler = routes[`${req.method} ${url.pathname}`];
       if (!handler) {
@@ -147,9 +191,9 @@ export class ControlServer {
       throw new HttpError(403, 'Cross-origin requests are refused.', 'bad-origin');
   }
 
-  private checkToken(req: IncomingMessage): void {
+  private checkToken(req: IncomingMessage, fromQuery?: string): void {
     const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : (fromQuery ?? ''));
     const expected = Buffer.from(this.options.token);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new HttpError(

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineStatus } from '../../preload/api.js';
+import type { EngineStatus, HitsSnapshot, TrafficStatus } from '../../preload/api.js';
 import { removeTestStack } from '../support/engine-fixture.js';
 import { testImages } from '../support/images.js';
 import { freePort } from '../support/ports.js';
@@ -72,11 +72,25 @@ describe('discovery-tray CLI', () => {
       ['up', '--web', 'many'],
       ['up', '--lb-port', '99999'],
       ['frobnicate'],
+      ['hits', '--bogus'],
+      ['traffic'],
+      ['traffic', 'jump'],
+      ['traffic', 'start'],
+      ['traffic', 'start', '--rate', '500'],
+      ['traffic', 'start', '--rate', '10', '--duration', '0'],
     ]) {
       const result = await cli(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/Usage: discovery-tray/);
     }
+    expect((await cli(['hits'])).code).toBe(3);
+    expect((await cli(['traffic', 'status'])).code).toBe(3);
+    const hitsHelp = await cli(['hits', '--help']);
+    expect(hitsHelp.code).toBe(0);
+    expect(hitsHelp.stdout).toMatch(/Usage: discovery-tray hits \[--follow\] \[--json\]/);
+    const trafficHelp = await cli(['traffic', '--help']);
+    expect(trafficHelp.code).toBe(0);
+    expect(trafficHelp.stdout).toMatch(/traffic start --rate N/);
     const help = await cli(['scale', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: discovery-tray scale web=N/);
@@ -134,6 +148,13 @@ describe('discovery-tray CLI', () => {
     const status = JSON.parse(json.stdout) as EngineStatus;
     expect(status.lb.url).toBe(`http://127.0.0.1:${lbPort}`);
     expect(status.consul.url).toBe(`http://127.0.0.1:${consulPort}`);
+    // The dashboard: its URL carries the token in the fragment; the page itself is served without it.
+    expect(status.dashboard?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
+    expect(upOutput).toContain(status.dashboard!.url);
+    const page = await fetch(status.dashboard!.url.split('#')[0]!, { signal: AbortSignal.timeout(5000) });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<div id="app"');
     const web = status.services.find((s) => s.name === 'web');
     expect(web).toMatchObject({ desired: 1, running: 1 });
     expect(web?.instances[0]?.address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
@@ -150,6 +171,47 @@ describe('discovery-tray CLI', () => {
 
     const human = await cli(['status']);
     expect(human.stdout).toMatch(/service web: 3 running/);
+
+    // Traffic from the CLI, bounded: 20/s for 2 s, then it stops by itself.
+    const started = await cli(['traffic', 'start', '--rate', '20', '--duration', '2']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(/sending 20 requests\/s/);
+    const traffic = await waitFor(
+      'the traffic to end',
+      async () => {
+        const t = JSON.parse((await cli(['traffic', 'status', '--json'])).stdout) as TrafficStatus;
+        return t.running ? undefined : t;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(traffic.sent).toBeGreaterThanOrEqual(36);
+    expect(traffic.sent).toBeLessThanOrEqual(44);
+    const hitsJson = await waitFor(
+      'the hits of that traffic',
+      async () => {
+        const h = JSON.parse((await cli(['hits', '--json'])).stdout) as HitsSnapshot;
+        return h.backends.reduce((a, b) => a + b.total, 0) >= traffic.succeeded ? h : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 250 },
+    );
+    expect(hitsJson.source).toBe('web-logs');
+    // Every running web instance is a row (with or without hits yet).
+    const webInstances = after.services.find((s) => s.name === 'web')?.instances ?? [];
+    for (const i of webInstances)
+      expect(hitsJson.backends.map((b) => b.address)).toContain(`${i.address}:${i.port}`);
+    for (const b of hitsJson.backends) {
+      expect(b.address).toMatch(/^\d+\.\d+\.\d+\.\d+:\d+$/);
+      expect(typeof b.total).toBe('number');
+      expect(typeof b.perSecond).toBe('number');
+      expect(typeof b.share).toBe('number');
+    }
+    const hitsTable = await cli(['hits']);
+    expect(hitsTable.code).toBe(0);
+    expect(hitsTable.stdout).toMatch(/hits from the web containers' own logs/);
+    expect(hitsTable.stdout).toContain(hitsJson.backends[0]!.address);
+    const withTimeline = JSON.parse((await cli(['status', '--json'])).stdout) as EngineStatus;
+    expect(withTimeline.timeline?.some((e) => e.kind === 'first-request')).toBe(true);
+    expect((await cli(['traffic', 'stop'])).code).toBe(0);
 
     const down = await cli(['down']);
     expect(down.code).toBe(0);
