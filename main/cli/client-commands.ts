@@ -1,8 +1,10 @@
 /** `scale`, `status` and `down`: clients of the running engine. */
 import { parseArgs } from 'node:util';
-import type { EngineStatus, ScaleResponse } from '../../preload/api.js';
+import { LIMITS, type EngineStatus, type ScaleResponse } from '../../preload/api.js';
 import { connectDocker } from '../engine/docker/docker-connection.js';
 import { defaultEngineConfig } from '../engine/engine-config.js';
+import { errorMessage } from '../engine/errors.js';
+import { validateScaleRequest } from '../engine/scaler.js';
 import { Stack } from '../engine/stack/stack.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { formatStatus } from './format-status.js';
@@ -15,6 +17,12 @@ export async function runScale(args: string[]): Promise<number> {
   const match = /^([A-Za-z0-9_-]+)\s*[= ]\s*(\S+)$/.exec(spec);
   if (!match) throw new UsageError(`expected SERVICE=N, e.g. discovery-tray scale web=3; got "${spec}"`);
   const [, service, count] = match;
+  // A value that can never be right is a usage error, whether or not an engine runs.
+  try {
+    validateScaleRequest(service, count, LIMITS.maxWebInstances);
+  } catch (error) {
+    throw new UsageError(errorMessage(error));
+  }
   const client = await ControlClient.connect();
   const result = await client.call<ScaleResponse>('POST', '/api/scale', {
     service,

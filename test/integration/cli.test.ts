@@ -68,6 +68,9 @@ describe('discovery-tray CLI', () => {
     for (const args of [
       ['scale'],
       ['scale', 'web'],
+      ['scale', 'web=x'],
+      ['scale', 'db=2'],
+      ['down', '--bogus'],
       ['status', '--bogus'],
       ['up', '--web', 'many'],
       ['up', '--lb-port', '99999'],
