@@ -1,6 +1,7 @@
 /** The CLI's side of the control API: find the running engine, call it. */
 import type { ApiResult } from '../../preload/api.js';
 import { loadEndpoint, type EngineEndpoint } from './state-file.js';
+import { timeoutSignal } from '../engine/timeout-signal.js';
 
 export class NoEngineError extends Error {
   constructor() {
@@ -73,16 +74,23 @@ export class ControlClient {
   }
 
   async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.endpoint.token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const payload = (await response.json()) as ApiResult<T>;
+    const timeout = timeoutSignal(timeoutMs);
+    let payload: ApiResult<T>;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.endpoint.token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: timeout.signal,
+      });
+      payload = (await response.json()) as ApiResult<T>;
+    } finally {
+      timeout.clear();
+    }
     if ('error' in payload) throw new ApiError(payload.error.message, payload.error.code, response.status);
     return payload.result;
   }

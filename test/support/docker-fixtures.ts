@@ -7,6 +7,7 @@ import Dockerode from 'dockerode';
 import { TEST_LABEL, testImages } from './images.js';
 import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
+import { timeoutSignal } from '../../main/engine/timeout-signal.js';
 
 export const docker = new Dockerode();
 
@@ -110,9 +111,14 @@ export async function waitForConsulLeader(url: string, timeoutMs = 20_000): Prom
   await waitFor(
     `Consul leader at ${url}`,
     async () => {
-      const response = await fetch(`${url}/v1/status/leader`, { signal: AbortSignal.timeout(1000) });
-      const leader = (await response.text()).replace(/"/g, '');
-      return leader.length > 0 ? true : undefined;
+      const timeout = timeoutSignal(1000);
+      try {
+        const response = await fetch(`${url}/v1/status/leader`, { signal: timeout.signal });
+        const leader = (await response.text()).replace(/"/g, '');
+        return leader.length > 0 ? true : undefined;
+      } finally {
+        timeout.clear();
+      }
     },
     { timeoutMs, intervalMs: 100 },
   );
