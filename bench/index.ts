@@ -25,7 +25,7 @@ const config = {
   registrations: Number(process.env.BENCH_REGISTRATIONS ?? 50),
   scaleUps: Number(process.env.BENCH_SCALE_UPS ?? 20),
   requests: Number(process.env.BENCH_REQUESTS ?? 3000),
-  concurrency: 8,
+  concurrency: 16,
   ratioTrials: Number(process.env.BENCH_RATIO_TRIALS ?? 3),
 };
 
@@ -155,7 +155,7 @@ export function markdownTable(r: BenchResults): string {
     `| 4. scale 1 → 10 / Docker floor | ${r.scaleUpRatio} (${r.scaleUp.engineMs.p50} / ${r.scaleUp.dockerMs.p50} ms) | | | ≤ 1.3 |`,
     `| 5. engine CPU idle / at 100 req/s, memory | ${r.engine.idleCpuPct} % / ${r.engine.loadCpuPct} % of a core, ${r.engine.rssMb} MB | | | < 1 %, < 150 MB |`,
     '',
-    'Load in figure 3: a closed loop of 8 clients mixing GETs, POSTs (nginx never retries them) and',
+    'Load in figure 3: a closed loop of 16 clients mixing GETs, POSTs (nginx never retries them) and',
     'requests that take 300 ms; the rate is what the loop achieved. Reproduce: `npm run test:env && npm run build && npm run bench`.',
     '',
   ].join('\n');
