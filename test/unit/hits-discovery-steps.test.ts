@@ -64,4 +64,20 @@ describe('DiscoverySteps', () => {
     steps.firstRequest('c1', 'web-1', 'x:80', 95);
     expect(timeline.list().at(-1)).toMatchObject({ kind: 'first-request', at: 100, sincePreviousMs: 0 });
   });
+
+  it('never puts the render before the registration, when Consul answered the render loop first', () => {
+    // The loop's blocking query can return before the registrator has read Consul's answer.
+    const timeline = new Timeline();
+    const steps = new DiscoverySteps(timeline, () => 'web-3');
+    timeline.record({ kind: 'template-rendered', message: 'r', at: 1000 });
+    timeline.record({ kind: 'lb-reloaded', message: 'l', at: 1002 });
+    timeline.record({ kind: 'registered', containerId: 'c3', serviceId: 's3', message: 'reg', at: 1004 });
+    steps.onLive(live(['s3'], 1, 1005));
+    const chain = timeline.list().filter((e) => e.containerId === 'c3');
+    expect(chain.map((e) => [e.kind, e.at, e.sincePreviousMs])).toEqual([
+      ['registered', 1004, undefined],
+      ['template-rendered', 1004, 0],
+      ['lb-reloaded', 1004, 0],
+    ]);
+  });
 });

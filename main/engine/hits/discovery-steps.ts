@@ -14,6 +14,8 @@ import type { Timeline, TimelineEvent } from '../timeline.js';
 interface ContainerRef {
   containerId: string;
   name: string;
+  /** When the registrator last recorded it registered or deregistered. */
+  changedAt: number;
 }
 
 export class DiscoverySteps {
@@ -41,11 +43,16 @@ export class DiscoverySteps {
       this.containerOfService.set(event.serviceId, {
         containerId: event.containerId,
         name: this.nameOf(event.containerId) ?? event.containerId.slice(0, 12),
+        changedAt: event.at,
       });
       if (this.containerOfService.size > 5000) {
         const oldest = this.containerOfService.keys().next().value;
         if (oldest !== undefined) this.containerOfService.delete(oldest);
       }
+    }
+    if (event.serviceId && event.kind === 'deregistered') {
+      const ref = this.containerOfService.get(event.serviceId);
+      if (ref) ref.changedAt = event.at;
     }
     if (event.containerId) return;
     if (event.kind === 'template-rendered') this.lastRenderAt = event.at;
@@ -74,6 +81,12 @@ export class DiscoverySteps {
   ): void {
     const ref = this.containerOfService.get(serviceId);
     if (!ref) return;
+    // Consul commits a (de)registration before the registrator reads its answer,
+    // so the template loop's blocking query can render it a few ms before the
+    // registrator records it. For this container the render counts from its
+    // (de)registration, so its chain never runs backwards.
+    renderAt = Math.max(renderAt, ref.changedAt);
+    reloadAt = Math.max(reloadAt, renderAt);
     this.timeline.record({
       kind: 'template-rendered',
       at: renderAt,
