@@ -3,11 +3,11 @@
  * Docker engine, Consul and nginx:
  * - routedMs: Docker's `start` event of a new web container → the first
  *   response through the LB served by it (a probe loop keeps asking the LB);
- * - scaleFailures: failed requests while `web` goes 3 → 1 → 3 under a bounded
- *   load of GETs, POSTs (nginx never retries them) and slow requests.
+ * - scaleFailures: failed requests while `web` goes high → low → high under a
+ *   bounded load of GETs, POSTs (nginx never retries them) and slow requests.
  *
- *   npm run bench:scaling                 # 20 scale-ups, 2,000 requests
- *   TRIALS=40 REQUESTS=4000 npm run bench:scaling
+ *   npm run bench:scaling                 # 20 scale-ups, 5 cycles 3 → 1 → 3
+ *   TRIALS=40 CYCLES=10 npm run bench:scaling
  */
 import type { Engine } from '../main/engine/engine.js';
 import { probe } from '../main/engine/traffic/http-probe.js';
@@ -66,33 +66,54 @@ export async function measureRoutedLatency(engine: Engine, trials: number, url?:
 export interface ScaleFailures {
   failed: number;
   sent: number;
-  /** Scale cycles (down and up again) completed while the load ran. */
+  /** Scale cycles (down and up again) the load ran through. */
   cycles: number;
   /** The rate the load loop achieved. */
   ratePerSecond: number;
 }
 
+/**
+ * Failed requests while `web` goes high → low → high `cycles` times under a
+ * closed loop of `concurrency` clients. The load runs from just before the first
+ * cycle until the last one is done, so every stack measured this way goes
+ * through the same number of cycles. Bounded by `maxRequests` and 5 minutes.
+ */
 export async function measureScaleFailures(
   engine: Engine,
-  options: { high: number; low: number; requests: number; concurrency: number; url?: string },
+  options: {
+    high: number;
+    low: number;
+    cycles: number;
+    maxRequests: number;
+    concurrency: number;
+    url?: string;
+  },
 ): Promise<ScaleFailures> {
   await engine.scale('web', options.high);
-  let loadDone = false;
+  let cyclesDone: () => void = () => undefined;
+  const until = new Promise<void>((resolve) => (cyclesDone = resolve));
   const started = performance.now();
   const load = runLoad({
     url: options.url ?? engine.status().lb.url,
-    total: options.requests,
+    total: options.maxRequests,
     concurrency: options.concurrency,
     deadlineMs: 300_000,
     mix: ['get', 'post', 'get', 'post', 'get', 'post', 'slow'],
     slowDelayMs: 300,
-  }).finally(() => (loadDone = true));
+    until,
+  });
+  let loadDone = false;
+  void load.finally(() => (loadDone = true));
   let cycles = 0;
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  for (let i = 0; i < 20 && !loadDone; i++) {
-    await engine.scale('web', options.low);
-    await engine.scale('web', options.high);
-    if (!loadDone) cycles++;
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let i = 0; i < options.cycles && !loadDone; i++) {
+      await engine.scale('web', options.low);
+      await engine.scale('web', options.high);
+      if (!loadDone) cycles++;
+    }
+  } finally {
+    cyclesDone();
   }
   const report = await load;
   const seconds = (performance.now() - started) / 1000;
@@ -107,13 +128,19 @@ export async function measureScaleFailures(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const trials = Number(process.env.TRIALS ?? 20);
-  const requests = Number(process.env.REQUESTS ?? 2000);
+  const cycles = Number(process.env.CYCLES ?? 5);
   const engine = await startTestEngine({ webCount: 1 });
   try {
     const routed = await measureRoutedLatency(engine, trials);
     console.log(`start → first request served through the LB over ${routed.n} scale-ups:`);
     console.log(`  p50 ${routed.p50} ms, p95 ${routed.p95} ms`);
-    const failures = await measureScaleFailures(engine, { high: 3, low: 1, requests, concurrency: 4 });
+    const failures = await measureScaleFailures(engine, {
+      high: 3,
+      low: 1,
+      cycles,
+      maxRequests: 50_000,
+      concurrency: 16,
+    });
     console.log(
       `failed requests while scaling 3 → 1 → 3 (${failures.cycles} cycles) under load: ${failures.failed} of ${failures.sent}`,
     );

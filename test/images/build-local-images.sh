@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the images the tests use, from Debian packages only (no image
-# registry is reachable on CI machines): a busybox base, simple-web on that
-# base (the app's own recipe in assets/simple-web), nginx, consul and haproxy.
+# registry is reachable on CI machines): a busybox base, a Python base,
+# simple-web on the latter (the app's own recipe in assets/simple-web), nginx,
+# consul and haproxy.
 # Idempotent: an image whose recipe hash label matches is kept as it is.
 set -euo pipefail
 
@@ -81,7 +82,8 @@ recipe_hash() { cat "$0" "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-for pkg in busybox-static nginx nginx-common haproxy liblua5.3-0 libopentracing-c-wrapper0 libopentracing1; do fetch_deb "$pkg"; done
+for pkg in busybox-static nginx nginx-common haproxy liblua5.3-0 libopentracing-c-wrapper0 libopentracing1 \
+  python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libexpat1 zlib1g; do fetch_deb "$pkg"; done
 fetch_deb consul bullseye
 
 # --- base: busybox from Debian ---------------------------------------------
@@ -92,11 +94,38 @@ if [ "$(image_hash "$base")" != "$h" ]; then
   import_image "$base" "$h" "$work/base" 'CMD ["/bin/sh"]'
 fi
 
-# --- simple-web: the app's own recipe on that base --------------------------
+# --- python: Debian's Python 3.11 on the busybox base (simple-web's base) ---
+python="$prefix/python:latest"
+h=$(recipe_hash)
+if [ "$(image_hash "$python")" != "$h" ]; then
+  r="$work/python"; busybox_root "$r"
+  mkdir -p "$r/usr/bin" "$r/usr/lib"
+  cp "$(extract python3.11-minimal)/usr/bin/python3.11" "$r/usr/bin/python3.11"
+  ln -s python3.11 "$r/usr/bin/python3"
+  for p in libpython3.11-minimal libpython3.11-stdlib; do cp -a "$(extract "$p")/usr/lib/python3.11" "$r/usr/lib/"; done
+  # What a web server never imports, and would only make the image bigger.
+  rm -rf "$r"/usr/lib/python3.11/{test,idlelib,tkinter,turtledemo,ensurepip,lib2to3,pydoc_data,config-3.11-*}
+  libs="$(extract libexpat1)/usr/lib/x86_64-linux-gnu:$(extract zlib1g)/usr/lib/x86_64-linux-gnu"
+  LD_LIBRARY_PATH=$libs copy_with_libs "$r/usr/bin/python3.11" "$r"
+  # Extension modules whose libraries are not on this machine are left out
+  # (ssl, sqlite, ...): Python imports them only when asked, and simple-web never asks.
+  for so in "$r"/usr/lib/python3.11/lib-dynload/*.so; do
+    if LD_LIBRARY_PATH=$libs ldd "$so" | grep -q 'not found'; then rm "$so"; else LD_LIBRARY_PATH=$libs copy_with_libs "$so" "$r"; fi
+  done
+  import_image "$prefix/python-raw:build" "$h" "$r" 'CMD ["python3"]'
+  # Compiled once here, so that a container does not compile the standard
+  # library on every start (Debian compiles it at install time instead).
+  printf 'FROM %s\nRUN python3 -m compileall -q -j 0 /usr/lib/python3.11 && python3 -c "import http.server, urllib.parse"\n' "$prefix/python-raw:build" |
+    DOCKER_BUILDKIT=0 docker build -q --label "org.discovery-tray.recipe=$h" -t "$python" - >/dev/null
+  docker rmi -f "$prefix/python-raw:build" >/dev/null
+  log "built $python"
+fi
+
+# --- simple-web: the app's own recipe on the Python base ----------------------
 web="$prefix/simple-web:latest"
 h=$(recipe_hash "$repo"/assets/simple-web/*)
 if [ "$(image_hash "$web")" != "$h" ]; then
-  DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE=$base" --label "org.discovery-tray.recipe=$h" \
+  DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE=$python" --label "org.discovery-tray.recipe=$h" \
     -t "$web" "$repo/assets/simple-web" >/dev/null
   log "built $web"
 fi
@@ -152,4 +181,4 @@ if [ "$(image_hash "$haproxy")" != "$h" ]; then
   import_image "$haproxy" "$h" "$r" 'EXPOSE 80' 'CMD ["haproxy", "-W", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]'
 fi
 
-log "ready: $base $web $nginx $consul $haproxy"
+log "ready: $base $python $web $nginx $consul $haproxy"

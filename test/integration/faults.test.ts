@@ -89,7 +89,7 @@ describe('faults (real Docker, Consul, nginx)', () => {
     const project = engine.config.project;
     const lbName = `${project}-lb`;
     const before = await docker.getContainer(lbName).inspect();
-    const config = engine.status().lb.config;
+    const { config, generation } = engine.status().lb;
     expect(config).toContain('server ');
     await docker.getContainer(lbName).remove({ force: true });
     const after = await waitFor(
@@ -102,10 +102,12 @@ describe('faults (real Docker, Consul, nginx)', () => {
     );
     const bindings = after.HostConfig.PortBindings as Record<string, { HostIp: string }[]>;
     expect(bindings['80/tcp']?.[0]).toMatchObject({ HostIp: '127.0.0.1' });
-    await waitFor('the current config on the new LB', () => engine.status().lb.config === config, {
-      timeoutMs: 30_000,
-      intervalMs: 50,
-    });
+    // A newer generation: the config was applied to the new container, not just kept from the old one.
+    await waitFor(
+      'the current config applied to the new LB',
+      () => engine.status().lb.generation > generation && engine.status().lb.config === config,
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     const backends = new Set<string>();
     for (let i = 0; i < 9; i++) {
       const result = await probe(engine.status().lb.url, 'get');

@@ -283,5 +283,5 @@ describe('hits from the LB access log (a web image that logs nothing)', () => {
 });
 
 function baseImages(): { consul: string; lb: string; web: string; webBase: string } {
-  return { consul: testImages.consul, lb: testImages.lb, web: testImages.web, webBase: testImages.busybox };
+  return { consul: testImages.consul, lb: testImages.lb, web: testImages.web, webBase: testImages.python };
 }

@@ -22,7 +22,7 @@ export async function testEngineConfig(overrides: Partial<EngineConfig> = {}): P
       consul: testImages.consul,
       lb: testImages.lb,
       web: testImages.web,
-      webBase: testImages.busybox,
+      webBase: testImages.python,
     },
     drainTimeoutMs: 15_000,
     ...overrides,

@@ -10,6 +10,8 @@ export const testImages = {
   web: process.env.DT_TEST_WEB_IMAGE ?? 'discovery-tray-test/simple-web:latest',
   haproxy: process.env.DT_TEST_HAPROXY_IMAGE ?? 'discovery-tray-test/haproxy:latest',
   busybox: process.env.DT_TEST_BUSYBOX_IMAGE ?? 'discovery-tray-test/busybox:latest',
+  /** simple-web's base when a test builds it through the app. */
+  python: process.env.DT_TEST_PYTHON_IMAGE ?? 'discovery-tray-test/python:latest',
 };
 
 /** Every container and network a test makes carries this label, so cleanup takes only ours. */

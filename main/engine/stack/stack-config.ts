@@ -29,7 +29,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
     consul: 'hashicorp/consul:1.20',
     lb: 'nginx:alpine',
     web: DEFAULT_WEB_IMAGE,
-    webBase: 'busybox:1.36',
+    webBase: 'python:3.12-alpine',
   },
 };
 
