@@ -44,7 +44,16 @@ async function routedOnce(engine: Engine, base: number, url: string): Promise<nu
     .list()
     .find((e) => e.kind === 'container-started' && e.containerId === fresh.containerId);
   const first = served.find((s) => s.backend === fresh.address);
-  if (!started || !first) throw new Error(`no start event or no answer from ${fresh.containerName}`);
+  if (!started || !first) {
+    const steps = engine.timeline
+      .list()
+      .filter((e) => e.containerId === fresh.containerId)
+      .map((e) => `${e.kind}: ${e.message}`);
+    throw new Error(
+      `${started ? 'no answer' : 'no start event'} from ${fresh.containerName} in 15 s ` +
+        `(${served.length} answers from others; its timeline: ${steps.join('; ') || 'empty'})`,
+    );
+  }
   return first.at - started.at;
 }
 

@@ -33,6 +33,7 @@ import { Registrator } from './registrator/registrator.js';
 import { ConsulTemplateData } from './render/consul-data.js';
 import { TemplateLoop } from './render/template-loop.js';
 import { StackGuard } from './stack/stack-guard.js';
+import { holdWebUntilListening } from './stack/web-readiness.js';
 import { Scaler } from './scaler.js';
 import type { ProgressReporter } from './stack/images.js';
 import { Stack } from './stack/stack.js';
@@ -146,7 +147,12 @@ export class Engine {
       docker,
       consul,
       this.timeline,
-      { hostname: this.config.hostname, mode: 'internal', preferredNetworks: [network] },
+      {
+        hostname: this.config.hostname,
+        mode: 'internal',
+        preferredNetworks: [network],
+        beforeRegister: holdWebUntilListening(this.config.project, this.timeline),
+      },
       liveness,
     );
     await registrator.start();

@@ -80,4 +80,51 @@ describe('DiscoverySteps', () => {
       ['lb-reloaded', 1004, 0],
     ]);
   });
+
+  it('puts a first request served before the apply returned after the render and reload steps', () => {
+    // nginx's new workers serve at once; the apply returns when the old ones stop accepting.
+    const timeline = new Timeline();
+    const steps = new DiscoverySteps(timeline, () => 'web-4');
+    timeline.record({ kind: 'container-started', containerId: 'c4', message: 'started', at: 1000 });
+    timeline.record({ kind: 'registered', containerId: 'c4', serviceId: 's4', message: 'reg', at: 1010 });
+    timeline.record({ kind: 'template-rendered', message: 'r', at: 1020 });
+    steps.firstRequest('c4', 'web-4', 'x:80', 1080);
+    expect(timeline.list().filter((e) => e.containerId === 'c4')).toHaveLength(2);
+    timeline.record({ kind: 'lb-reloaded', message: 'serving since', at: 1060 });
+    steps.onLive(live(['s4'], 3, 1150));
+    const chain = timeline.list().filter((e) => e.containerId === 'c4');
+    expect(chain.map((e) => [e.kind, e.at, e.sincePreviousMs])).toEqual([
+      ['container-started', 1000, undefined],
+      ['registered', 1010, 10],
+      ['template-rendered', 1020, 10],
+      ['lb-reloaded', 1060, 40],
+      ['first-request', 1080, 20],
+    ]);
+  });
+
+  it('records a held first request when its container is deregistered before any config routed it', () => {
+    const timeline = new Timeline();
+    const steps = new DiscoverySteps(timeline, () => 'web-5');
+    timeline.record({ kind: 'registered', containerId: 'c5', serviceId: 's5', message: 'reg', at: 10 });
+    steps.firstRequest('c5', 'web-5', 'x:80', 20);
+    timeline.record({ kind: 'deregistered', containerId: 'c5', serviceId: 's5', message: 'dereg', at: 30 });
+    expect(timeline.list().map((e) => e.kind)).toEqual(['registered', 'deregistered', 'first-request']);
+    expect(timeline.list().at(-1)?.at).toBe(20);
+  });
+
+  it('names the container in its steps even when the registrator listed it only after registering it', () => {
+    const timeline = new Timeline();
+    const listed = new Map<string, string>();
+    const steps = new DiscoverySteps(timeline, (id) => listed.get(id));
+    timeline.record({
+      kind: 'registered',
+      containerId: 'c6abcdef12345',
+      serviceId: 's6',
+      message: 'reg',
+      at: 10,
+    });
+    listed.set('c6abcdef12345', 'web-6');
+    steps.onLive(live(['s6'], 1, 20));
+    expect(timeline.list().at(-2)?.message).toBe('web-6 added to the rendered config');
+  });
 });

@@ -5,6 +5,7 @@ import {
   drainScript,
   mainConfig,
   parseNginxTestOutput,
+  servingForMs,
 } from '../../main/engine/lb/nginx-files.js';
 
 describe('nginx files', () => {
@@ -26,6 +27,13 @@ describe('nginx files', () => {
     expect(check).toBeLessThan(swap);
     expect(swap).toBeLessThan(reload);
     expect(script).toContain('|| exit 3');
+  });
+
+  it('reads how long the new workers had served when the apply finished, and never trusts nonsense', () => {
+    expect(servingForMs('old: 12 13 \nserving:5012.34 5012.46\n')).toBeCloseTo(120, 5);
+    expect(servingForMs('old:\n')).toBe(0);
+    expect(servingForMs('serving:5012.46 5012.34')).toBe(0);
+    expect(servingForMs('serving:1.00 999.00')).toBe(3000);
   });
 
   it('drains the given workers with a bounded wait', () => {

@@ -10,7 +10,7 @@ import type Dockerode from 'dockerode';
 import { tarArchive } from '../docker/archive.js';
 import { execInContainer, type ExecResult } from '../docker/exec.js';
 import { errorMessage } from '../errors.js';
-import type { Timeline } from '../timeline.js';
+import { preciseNow, type Timeline } from '../timeline.js';
 import { LbChannel } from './lb-channel.js';
 import {
   CANDIDATE_ENV,
@@ -22,6 +22,7 @@ import {
   applyScript,
   drainScript,
   parseNginxTestOutput,
+  servingForMs,
 } from './nginx-files.js';
 
 export interface LbError {
@@ -151,6 +152,8 @@ export class LbController {
     this.lastError = undefined;
     this.timeline.record({
       kind: 'lb-reloaded',
+      // When the new workers began serving, not when the last old one stopped accepting.
+      at: preciseNow() - servingForMs(result.output),
       message: `nginx reloaded with config generation ${this.current.generation}`,
     });
     for (const listener of this.listeners) {

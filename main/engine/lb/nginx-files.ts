@@ -98,6 +98,10 @@ export function supervisorScript(): string {
  * new backend waits for all of them. A worker that begins its graceful exit
  * retitles itself "worker process is shutting down" and, in the same step,
  * closes its listening sockets.
+ * It also prints how long the new workers had been up when it saw the last old
+ * one stop accepting (from /proc/uptime, 10 ms steps): new workers serve at
+ * once, so that is when the new config began serving, and a new backend's first
+ * request often comes before this script returns.
  * Exit 3: the candidate failed `nginx -t` (nothing changed); 4: the reload did not happen in time.
  */
 export function applyScript(reloadTimeoutMs: number, candidateFromEnv = false): string {
@@ -112,7 +116,7 @@ export function applyScript(reloadTimeoutMs: number, candidateFromEnv = false): 
     'old=" $old "',
     `mv ${CANDIDATE_UPSTREAM} ${LIVE_UPSTREAM} || exit 4`,
     'kill -HUP "$master" || exit 4',
-    'i=0',
+    "i=0; fresh_since=''",
     `while [ $i -lt ${tries} ]; do`,
     '  sleep 0.01; i=$((i+1))',
     `  kids=''; read -r kids < ${children}`,
@@ -122,7 +126,11 @@ export function applyScript(reloadTimeoutMs: number, candidateFromEnv = false): 
     '    case "$title" in *"worker process") ;; *) continue ;; esac',
     '    case "$old" in *" $p "*) stale=1 ;; *) fresh=1 ;; esac',
     '  done',
-    '  if [ $fresh = 1 ] && [ $stale = 0 ]; then echo "old:$old"; exit 0; fi',
+    '  [ $fresh = 1 ] && [ -z "$fresh_since" ] && read -r fresh_since _ < /proc/uptime',
+    '  if [ $fresh = 1 ] && [ $stale = 0 ]; then',
+    '    read -r now _ < /proc/uptime',
+    '    echo "old:$old"; echo "serving:$fresh_since $now"; exit 0',
+    '  fi',
     'done',
     'echo "nginx did not replace its workers in time"; exit 4',
   ].join('\n');
@@ -161,4 +169,15 @@ export function parseNginxTestOutput(output: string, rendered: string): NginxTes
     }
   }
   return line !== undefined ? { message, line, excerpt } : { message, excerpt };
+}
+
+/**
+ * How long before the apply script finished the new config began serving, from
+ * its `serving:<since> <now>` line (uptime seconds), or 0 when it did not say.
+ */
+export function servingForMs(applyOutput: string): number {
+  const match = /serving:([\d.]+) ([\d.]+)/.exec(applyOutput);
+  if (!match) return 0;
+  const ms = (Number(match[2]) - Number(match[1])) * 1000;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), DEFAULT_RELOAD_TIMEOUT_MS) : 0;
 }

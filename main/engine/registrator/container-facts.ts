@@ -24,7 +24,7 @@ export interface ContainerFacts {
     Ports?: Record<string, PortBinding[] | null> | null;
     Networks?: Record<string, { IPAddress?: string } | null> | null;
   };
-  State?: { Running?: boolean; Health?: { Status?: string } | null } | null;
+  State?: { Running?: boolean; Pid?: number; Health?: { Status?: string } | null } | null;
 }
 
 /** A container with a Docker HEALTHCHECK is registered only while Docker calls it healthy. */

@@ -33,6 +33,12 @@ export interface RegistratorOptions extends ServiceSpecOptions {
   /** Backoff for Docker and Consul retries; tests shorten it. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /**
+   * Awaited before a container's new services are registered (registrator
+   * itself registers at once): the engine uses it to hold its own web
+   * containers until their port listens. It must be bounded.
+   */
+  beforeRegister?: (container: ContainerFacts, services: readonly RegisteredService[]) => Promise<void>;
 }
 
 export interface RegisteredService extends ServiceDefinition {
@@ -292,6 +298,8 @@ export class Registrator {
     if (!container?.State?.Running) return;
     const services = this.desiredServices(container);
     const previous = this.registered.get(containerId) ?? [];
+    const fresh = services.filter((s) => !previous.some((old) => old.id === s.id));
+    if (fresh.length > 0 && this.options.beforeRegister) await this.options.beforeRegister(container, fresh);
     for (const old of previous) {
       if (!services.some((s) => s.id === old.id)) await this.deregister(old, 'its settings changed');
     }
