@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { ApiResult } from '../../preload/api.js';
+import type { ApiResult, EngineStatus } from '../../preload/api.js';
 import type { Engine } from '../engine/engine.js';
 import { UserError, errorMessage } from '../engine/errors.js';
 import { join } from 'node:path';
@@ -56,6 +56,11 @@ export class ControlServer {
     return `http://127.0.0.1:${this.port}/#token=${this.options.token}`;
   }
 
+  /** EngineStatus as the dashboard reads it, with where a browser finds the dashboard. */
+  private statusView(): EngineStatus & { dashboard: { url: string } } {
+    return { ...this.options.engine.status(), dashboard: { url: this.dashboardUrl } };
+  }
+
   /** Open Server-Sent Events streams (GET /api/events). */
   get eventClients(): number {
     return this.events.clientCount;
@@ -97,7 +102,7 @@ export class ControlServer {
   private routes(): Record<string, Handler> {
     const { engine } = this.options;
     return {
-      'GET /api/status': () => ({ ...engine.status(), dashboard: { url: this.dashboardUrl } }),
+      'GET /api/status': () => this.statusView(),
       'GET /api/timeline': (_body, url) =>
         engine.timeline.list(Number(url.searchParams.get('after') ?? 0) || 0),
       'POST /api/scale': (body) => {
@@ -116,7 +121,8 @@ export class ControlServer {
         if (typeof source !== 'string')
           throw new HttpError(400, 'Send {"source": "<template text>"}.', 'bad-request');
         engine.setTemplate(source);
-        return { accepted: true };
+        // The render and reload happen in the background; their outcome shows in the next status.
+        return this.statusView();
       },
       'POST /api/down': async () => {
         const removed = await engine.removeStack();

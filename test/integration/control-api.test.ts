@@ -74,6 +74,22 @@ describe('control API security (real engine)', () => {
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('answers a template change with the status, as the contract says', async () => {
+    const source = engine.templateSource();
+    const reply = await call(port, {
+      method: 'POST',
+      path: '/api/template',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ source }),
+    });
+    expect(reply.status).toBe(200);
+    const status = (JSON.parse(reply.body) as { result: { state: string; template: { name: string } } })
+      .result;
+    expect(status.state).toBe('ready');
+    expect(status.template.name).toBe(engine.status().template.name);
+    expect(engine.templateSource()).toBe(source);
+  });
+
   it('refuses requests without the token or with a wrong one, and changes nothing', async () => {
     const before = webCount();
     for (const headers of [
