@@ -1,12 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   CANDIDATE_UPSTREAM,
+  LIVE_UPSTREAM,
   applyScript,
   drainScript,
   mainConfig,
   parseNginxTestOutput,
+  printfEscape,
   servingForMs,
 } from '../../main/engine/lb/nginx-files.js';
+import { TRICKY_CONFIGS } from '../support/tricky-configs.js';
 
 describe('nginx files', () => {
   it('live and candidate main configs differ only in the folder they include', () => {
@@ -16,6 +20,32 @@ describe('nginx files', () => {
     expect(candidate).toContain('include /etc/discovery-tray/candidate/*.conf;');
     expect(live.replace('/live/', '/candidate/')).toBe(candidate);
     expect(live).toContain('$upstream_addr');
+  });
+
+  it('escapes configs so that the supervisor (read -r, then printf %b in dash) writes them back exactly', () => {
+    for (const config of TRICKY_CONFIGS) {
+      const escaped = printfEscape(config);
+      expect(escaped).not.toMatch(/[\s]/);
+      const written = execFileSync(
+        'dash',
+        [
+          '-c',
+          'printf "%s\\n" "$1" | { read -r id op config; printf "%b" "$config"; }',
+          'sh',
+          `7 apply ${escaped}`,
+        ],
+        { maxBuffer: 1 << 24 },
+      );
+      expect(written.toString('utf8')).toBe(config);
+    }
+  });
+
+  it('writes the candidate and the live config with builtins when the config comes in a variable', () => {
+    const script = applyScript(1000, 'escaped');
+    expect(script).not.toMatch(/\b(base64|mv|cat|cp)\b/);
+    expect(script.indexOf(`> ${CANDIDATE_UPSTREAM}`)).toBeLessThan(script.indexOf('nginx -t'));
+    expect(script.indexOf('nginx -t')).toBeLessThan(script.indexOf(`> ${LIVE_UPSTREAM}`));
+    expect(script.indexOf(`> ${LIVE_UPSTREAM}`)).toBeLessThan(script.indexOf('kill -HUP'));
   });
 
   it('checks the candidate before it swaps and reloads', () => {

@@ -14,7 +14,9 @@ import { preciseNow, type Timeline } from '../timeline.js';
 import { LbChannel } from './lb-channel.js';
 import {
   CANDIDATE_ENV,
+  BASE64_CHANNEL_VERSION,
   CHANNEL_LABEL,
+  CHANNEL_VERSION,
   DEFAULT_RELOAD_TIMEOUT_MS,
   CANDIDATE_UPSTREAM,
   LB_DIR,
@@ -22,6 +24,7 @@ import {
   applyScript,
   drainScript,
   parseNginxTestOutput,
+  printfEscape,
   servingForMs,
 } from './nginx-files.js';
 
@@ -67,6 +70,8 @@ export class LbController {
   private readonly listeners = new Set<(applied: AppliedConfig) => void>();
   /** The open line to the LB's supervisor; `false` when this container has none (older LB). */
   private channel: LbChannel | false | undefined;
+  /** How the supervisor wants configs: escaped for printf (version 2) or base64 (version 1). */
+  private channelVersion: string | undefined;
 
   constructor(
     private container: Dockerode.Container,
@@ -172,7 +177,11 @@ export class LbController {
     const channel = await this.openChannel();
     if (channel) {
       try {
-        return await channel.request('apply', Buffer.from(config).toString('base64'), reloadTimeoutMs + 5000);
+        const payload =
+          this.channelVersion === BASE64_CHANNEL_VERSION
+            ? Buffer.from(config).toString('base64')
+            : printfEscape(config);
+        return await channel.request('apply', payload, reloadTimeoutMs + 5000);
       } catch (error) {
         // The line broke: this apply goes by exec (applying twice is harmless), the next one reattaches.
         this.channel = undefined;
@@ -186,7 +195,8 @@ export class LbController {
     if (this.channel === false) return undefined;
     if (this.channel?.isOpen) return this.channel;
     const labels = (await this.container.inspect()).Config.Labels ?? {};
-    if (!labels[CHANNEL_LABEL]) {
+    this.channelVersion = labels[CHANNEL_LABEL];
+    if (this.channelVersion !== CHANNEL_VERSION && this.channelVersion !== BASE64_CHANNEL_VERSION) {
       this.channel = false;
       return undefined;
     }
@@ -204,7 +214,7 @@ export class LbController {
     }
     return execInContainer(
       this.container,
-      ['sh', '-c', applyScript(reloadTimeoutMs, viaEnv)],
+      ['sh', '-c', applyScript(reloadTimeoutMs, viaEnv ? 'env' : 'file')],
       viaEnv ? [`${CANDIDATE_ENV}=${config}`] : [],
     );
   }

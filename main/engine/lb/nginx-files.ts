@@ -46,18 +46,24 @@ export const SUPERVISOR_SCRIPT = `${LB_DIR}/supervisor.sh`;
 export const SUPERVISOR_COMMAND = ['sh', SUPERVISOR_SCRIPT];
 /** Marks an LB container whose stdin takes apply requests (older ones only take execs). */
 export const CHANNEL_LABEL = 'org.discovery-tray.lb-channel';
-export const CHANNEL_VERSION = '1';
+/** Version 2 takes configs escaped for `printf '%b'` (see printfEscape). */
+export const CHANNEL_VERSION = '2';
+/** Version 1 supervisors (LB containers made by earlier releases) take base64 and decode it with a process. */
+export const BASE64_CHANNEL_VERSION = '1';
+/** The supervisor's variable that holds an apply request's config, escaped for `printf '%b'`. */
+export const ESCAPED_CONFIG_VAR = 'escaped_config';
 /** Prefix of the supervisor's answers on stdout, which they share with nginx's access log. */
 export const REPLY_PREFIX = 'dt-reply';
 
 /**
  * PID 1 of the LB container. It runs nginx and reads requests from its stdin,
- * which the engine keeps attached: `<id> apply <base64 config>` writes the
- * candidate and runs the apply script, `<id> ping` answers. Each answer is one
- * line, `dt-reply <id> <exit code> <base64 output>`. A request costs one write
- * on an open connection, where a docker exec costs 90 ms idle and over 250 ms
- * on a busy 2-core machine, and that is most of the time a new container waits
- * for its first request.
+ * which the engine keeps attached: `<id> apply <escaped config>` runs the apply
+ * script on that config, `<id> ping` answers. Each answer is one line,
+ * `dt-reply <id> <exit code> <base64 output>`. A request costs one write on an
+ * open connection, where a docker exec costs 90 ms idle and over 250 ms on a
+ * busy 2-core machine, and that is most of the time a new container waits for
+ * its first request. The script is sourced in a subshell (a fork, no exec) for
+ * the same reason.
  */
 export function supervisorScript(): string {
   return [
@@ -68,12 +74,9 @@ export function supervisorScript(): string {
     // A background list reads /dev/null unless given another descriptor for stdin.
     'exec 3<&0',
     '(',
-    '  while read -r id op payload <&3; do',
+    `  while read -r id op ${ESCAPED_CONFIG_VAR} <&3; do`,
     '    case "$op" in',
-    '      apply)',
-    `        if printf '%s' "$payload" | base64 -d > ${CANDIDATE_UPSTREAM}.tmp && mv ${CANDIDATE_UPSTREAM}.tmp ${CANDIDATE_UPSTREAM}; then`,
-    `          out=$(sh ${APPLY_SCRIPT} 2>&1); code=$?`,
-    "        else out='could not write the candidate config'; code=4; fi ;;",
+    `      apply) out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;`,
     '      ping) out=pong; code=0 ;;',
     '      *) out="unknown request $op"; code=2 ;;',
     '    esac',
@@ -86,6 +89,35 @@ export function supervisorScript(): string {
     '',
   ].join('\n');
 }
+
+/**
+ * Escapes a config for `printf '%b'`, a builtin of dash and busybox ash: the
+ * supervisor writes the candidate with it instead of running `base64 -d` and
+ * `mv`, two processes that cost ~5 ms each idle and several times that on a
+ * busy machine, while a new backend waits. Every byte outside printable ASCII,
+ * the space (which `read` would split or trim on) and the backslash become
+ * `\0ooo` (always three digits, so a digit after one stays a digit); nothing
+ * else is special to `read -r` or to `%b`.
+ */
+export function printfEscape(text: string): string {
+  let escaped = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    escaped +=
+      byte > 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\0${byte.toString(8).padStart(3, '0')}`;
+  }
+  return escaped;
+}
+
+/** Where the apply script finds the candidate config. */
+export type CandidateSource =
+  /** In the supervisor's variable, escaped for `printf '%b'` (channel version 2). */
+  | 'escaped'
+  /** In the exec's environment variable CANDIDATE_ENV (a putArchive costs as much as the exec itself). */
+  | 'env'
+  /** Already in CANDIDATE_UPSTREAM (a version 1 supervisor, or a putArchive for a large config). */
+  | 'file';
 
 /**
  * One request does it all: check the candidate with `nginx -t`, make it live,
@@ -104,17 +136,24 @@ export function supervisorScript(): string {
  * request often comes before this script returns.
  * Exit 3: the candidate failed `nginx -t` (nothing changed); 4: the reload did not happen in time.
  */
-export function applyScript(reloadTimeoutMs: number, candidateFromEnv = false): string {
+export function applyScript(reloadTimeoutMs: number, source: CandidateSource = 'file'): string {
   const tries = Math.max(1, Math.ceil(reloadTimeoutMs / 10));
   const children = '/proc/$master/task/$master/children';
+  // Builtins only, the check aside: write the candidate, and after the check write the same text
+  // as the live config (nginx reads it only on the HUP that follows).
+  const write = (path: string): string | undefined =>
+    source === 'escaped'
+      ? `printf '%b' "$${ESCAPED_CONFIG_VAR}" > ${path} || exit 4`
+      : source === 'env'
+        ? `printf '%s' "$${CANDIDATE_ENV}" > ${path} || exit 4`
+        : undefined;
   return [
-    // A putArchive costs as much as the exec itself; small candidates travel in the exec's env.
-    ...(candidateFromEnv ? [`printf '%s' "$${CANDIDATE_ENV}" > ${CANDIDATE_UPSTREAM} || exit 4`] : []),
+    ...(write(CANDIDATE_UPSTREAM) ? [write(CANDIDATE_UPSTREAM)!] : []),
     `nginx -t -q -c ${CANDIDATE_CONF} 2>&1 || exit 3`,
     `read -r master < ${PID_FILE} || { echo "nginx is not running"; exit 4; }`,
     `old=''; read -r old < ${children}`,
     'old=" $old "',
-    `mv ${CANDIDATE_UPSTREAM} ${LIVE_UPSTREAM} || exit 4`,
+    write(LIVE_UPSTREAM) ?? `mv ${CANDIDATE_UPSTREAM} ${LIVE_UPSTREAM} || exit 4`,
     'kill -HUP "$master" || exit 4',
     "i=0; fresh_since=''",
     `while [ $i -lt ${tries} ]; do`,

@@ -192,7 +192,7 @@ export class Stack {
       { path: `${dir}/live/upstream.conf`, content: BOOTSTRAP_UPSTREAM },
       { path: `${dir}/candidate/upstream.conf`, content: BOOTSTRAP_UPSTREAM },
       { path: relativeToEtc(SUPERVISOR_SCRIPT), content: supervisorScript() },
-      { path: relativeToEtc(APPLY_SCRIPT), content: applyScript(DEFAULT_RELOAD_TIMEOUT_MS) },
+      { path: relativeToEtc(APPLY_SCRIPT), content: applyScript(DEFAULT_RELOAD_TIMEOUT_MS, 'escaped') },
     ]);
     await container.putArchive(archive, { path: '/etc' });
     await this.start(container, '--lb-port', this.config.lbPort);
