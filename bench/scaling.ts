@@ -16,28 +16,41 @@ import { removeTestStack, startTestEngine } from '../test/support/engine-fixture
 import { summarize, type Summary } from './stats.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * How often the probes ask the LB: two clients, each every 10 ms, so one request
+ * every 5 ms. That times the first answer to within a few milliseconds; asking as
+ * fast as possible took most of a core on a 2-core machine and slowed the very
+ * steps being timed (nginx's check and reload, the new container's start).
+ */
+const PROBE_INTERVAL_MS = 10;
+const PROBERS = 2;
 
 /** One scale-up from `base` to `base + 1`, timed from the new container's start event to its first answer. */
 async function routedOnce(engine: Engine, base: number, url: string): Promise<number> {
   const served: { at: number; backend: string }[] = [];
   let probing = true;
-  // Bounded: at most 2,000 requests or 15 s, two at a time.
+  // Bounded: at most 4,000 requests or 15 s.
   const deadline = Date.now() + 15_000;
-  let budget = 2000;
-  const prober = async (): Promise<void> => {
+  let budget = 4000;
+  const prober = async (offsetMs: number): Promise<void> => {
+    let next = performance.now() + offsetMs;
     while (probing && budget-- > 0 && Date.now() < deadline) {
+      await sleep(next - performance.now());
+      next += PROBE_INTERVAL_MS;
       const result = await probe(url, 'get', { timeoutMs: 5000 });
       if (result.ok && result.backend) served.push({ at: now(), backend: result.backend });
     }
   };
-  const probers = [prober(), prober()];
+  const probers = Array.from({ length: PROBERS }, (_, i) => prober((i * PROBE_INTERVAL_MS) / PROBERS));
   const before = new Set(webInstances(engine).map((i) => i.containerId));
   await engine.scale('web', base + 1);
   const fresh = webInstances(engine).find((i) => !before.has(i.containerId));
   if (!fresh) throw new Error('the scale-up made no new instance');
   // Let the probes see the new backend; the scaler already waited for it to be routed.
   const seen = (): boolean => served.some((s) => s.backend === fresh.address);
-  while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (!seen() && Date.now() < deadline) await sleep(5);
   probing = false;
   await Promise.all(probers);
   const started = engine.timeline
@@ -61,15 +74,63 @@ function webInstances(engine: Engine): { containerId: string; containerName: str
   return engine.status().services.find((s) => s.name === 'web')?.instances ?? [];
 }
 
-/** Scale-ups from 1 to 2, each timed through `url` (the engine's LB unless a peer LB is given). */
-export async function measureRoutedLatency(engine: Engine, trials: number, url?: string): Promise<Summary> {
+/**
+ * Pauses before each scale-up, one in each of `trials` equal slices of `periodMs`,
+ * in a random order. A peer that polls on a timer (HAProxy re-resolves Consul's
+ * DNS once a second) finds a new backend somewhere between at once and one period
+ * later; scale-ups that follow each other at a steady pace would all land at the
+ * same phase of its timer, and its figure would be luck (we saw p50 289 ms in one
+ * run and 400 ms in another). Spread over the period, every phase counts once.
+ */
+export function phasePausesMs(trials: number, periodMs: number): number[] {
+  const pauses = Array.from({ length: trials }, (_, k) => ((k + 0.5) * periodMs) / trials);
+  for (let i = pauses.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [pauses[i], pauses[j]] = [pauses[j]!, pauses[i]!];
+  }
+  return pauses;
+}
+
+export interface RoutedOptions {
+  /** The LB to time through (the engine's own unless a peer's is given). */
+  url?: string;
+  /**
+   * Quiet time after each deregistration before the next scale-up. Docker gives
+   * the next container the removed one's address; a peer that has not
+   * re-resolved since would reach it through its stale entry, and that is not
+   * discovery. Longer than HAProxy's 1 s.
+   */
+  settleMs?: number;
+  /** The timer period that the pauses before each scale-up are spread over (see phasePausesMs). */
+  phasePeriodMs?: number;
+}
+
+/**
+ * Scale-ups from 1 to 2, each timed through the LB. Every stack is measured the
+ * same way, with the same pauses (they change nothing for an LB that is told of
+ * each change, like ours).
+ */
+export async function measureRoutedLatency(
+  engine: Engine,
+  trials: number,
+  options: RoutedOptions = {},
+): Promise<Summary> {
+  const { settleMs = 1000, phasePeriodMs = 1000 } = options;
+  const pauses = phasePausesMs(trials, phasePeriodMs);
   await engine.scale('web', 1);
   const samples: number[] = [];
-  for (let i = 0; i < trials; i++) {
-    samples.push(await routedOnce(engine, 1, url ?? engine.status().lb.url));
+  for (const pause of pauses) {
+    await sleep(untilSettled(engine, settleMs) + pause);
+    samples.push(await routedOnce(engine, 1, options.url ?? engine.status().lb.url));
     await engine.scale('web', 1);
   }
   return summarize(samples);
+}
+
+/** Milliseconds left until `settleMs` after the latest deregistration (the scale-down itself counts). */
+function untilSettled(engine: Engine, settleMs: number): number {
+  const deregistered = engine.timeline.list().findLast((e) => e.kind === 'deregistered');
+  return deregistered ? Math.max(0, deregistered.at + settleMs - now()) : 0;
 }
 
 export interface ScaleFailures {
