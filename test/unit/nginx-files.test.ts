@@ -48,6 +48,19 @@ describe('nginx files', () => {
     expect(script.indexOf(`> ${LIVE_UPSTREAM}`)).toBeLessThan(script.indexOf('kill -HUP'));
   });
 
+  it('refuses a request without a config before it writes anything', () => {
+    for (const source of ['escaped', 'env'] as const) {
+      const run = (): Buffer =>
+        execFileSync('dash', ['-c', applyScript(1000, source)], {
+          env: { PATH: process.env.PATH },
+          stdio: 'pipe',
+        });
+      expect(run).toThrow(
+        expect.objectContaining({ status: 4, stdout: Buffer.from('no config in the request\n') }),
+      );
+    }
+  });
+
   it('checks the candidate before it swaps and reloads', () => {
     const script = applyScript(1000);
     const check = script.indexOf('nginx -t');

@@ -141,13 +141,12 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
   const children = '/proc/$master/task/$master/children';
   // Builtins only, the check aside: write the candidate, and after the check write the same text
   // as the live config (nginx reads it only on the HUP that follows).
+  const variable = source === 'escaped' ? ESCAPED_CONFIG_VAR : source === 'env' ? CANDIDATE_ENV : undefined;
   const write = (path: string): string | undefined =>
-    source === 'escaped'
-      ? `printf '%b' "$${ESCAPED_CONFIG_VAR}" > ${path} || exit 4`
-      : source === 'env'
-        ? `printf '%s' "$${CANDIDATE_ENV}" > ${path} || exit 4`
-        : undefined;
+    variable && `printf '${source === 'escaped' ? '%b' : '%s'}' "$${variable}" > ${path} || exit 4`;
   return [
+    // An empty config would pass `nginx -t` and serve nothing; the engine never sends one.
+    ...(variable ? [`[ -n "$${variable}" ] || { echo "no config in the request"; exit 4; }`] : []),
     ...(write(CANDIDATE_UPSTREAM) ? [write(CANDIDATE_UPSTREAM)!] : []),
     `nginx -t -q -c ${CANDIDATE_CONF} 2>&1 || exit 3`,
     `read -r master < ${PID_FILE} || { echo "nginx is not running"; exit 4; }`,
