@@ -5,7 +5,7 @@
  * Prints a table, writes bench/results.json and bench/results.md.
  *
  * Needs the local images (`npm run test:env`) and a build (`npm run build`).
- * Bounded: every loop has a count and a deadline; about 9 minutes on 2 cores.
+ * Bounded: every loop has a count and a deadline; about 8 minutes on 2 cores.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
