@@ -6,19 +6,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { printfEscape } from '../../main/engine/lb/nginx-files.js';
 import { TestResources } from '../support/docker-fixtures.js';
+import { stdoutFrames } from '../support/docker-logs.js';
 import { testImages } from '../support/images.js';
 import { TRICKY_CONFIGS } from '../support/tricky-configs.js';
-
-/** stdout of a finished container, from Docker's multiplexed log format (no TTY: bytes stay as written). */
-function stdoutOf(logs: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  for (let at = 0; at + 8 <= logs.length;) {
-    const size = logs.readUInt32BE(at + 4);
-    if (logs[at] === 1) parts.push(logs.subarray(at + 8, at + 8 + size));
-    at += 8 + size;
-  }
-  return Buffer.concat(parts);
-}
 
 describe("the supervisor's config encoding in busybox ash", () => {
   const resources = new TestResources();
@@ -34,7 +24,7 @@ describe("the supervisor's config encoding in busybox ash", () => {
       });
       expect(await container.wait()).toMatchObject({ StatusCode: 0 });
       const logs = await container.logs({ stdout: true, stderr: true, follow: false });
-      expect(stdoutOf(logs).toString('utf8')).toBe(config);
+      expect(stdoutFrames(logs).toString('utf8')).toBe(config);
     }
   });
 });

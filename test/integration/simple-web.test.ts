@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimpleWeb, simpleWebIsStale } from '../../main/engine/stack/images.js';
 import { TestResources, docker } from '../support/docker-fixtures.js';
+import { stdoutFrames } from '../support/docker-logs.js';
 import { testImages } from '../support/images.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
@@ -68,18 +69,7 @@ function pageLine(body: string): string {
 
 async function logLines(container: Dockerode.Container): Promise<string[]> {
   const raw = await container.logs({ stdout: true, stderr: false, follow: false });
-  // Docker multiplexes the log: an 8-byte header before each frame.
-  const lines: string[] = [];
-  for (let at = 0; at + 8 <= raw.length;) {
-    const size = raw.readUInt32BE(at + 4);
-    lines.push(
-      ...raw
-        .subarray(at + 8, at + 8 + size)
-        .toString('utf8')
-        .split('\n'),
-    );
-    at += 8 + size;
-  }
+  const lines = stdoutFrames(raw).toString('utf8').split('\n');
   return lines.filter((line) => line.length > 0);
 }
 
