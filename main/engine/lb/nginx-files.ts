@@ -142,17 +142,21 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
   // Builtins only, the check aside: write the candidate, and after the check write the same text
   // as the live config (nginx reads it only on the HUP that follows).
   const variable = source === 'escaped' ? ESCAPED_CONFIG_VAR : source === 'env' ? CANDIDATE_ENV : undefined;
-  const write = (path: string): string | undefined =>
-    variable && `printf '${source === 'escaped' ? '%b' : '%s'}' "$${variable}" > ${path} || exit 4`;
+  const write = (path: string): string =>
+    `printf '${source === 'escaped' ? '%b' : '%s'}' "$${variable}" > ${path} || exit 4`;
   return [
-    // An empty config would pass `nginx -t` and serve nothing; the engine never sends one.
-    ...(variable ? [`[ -n "$${variable}" ] || { echo "no config in the request"; exit 4; }`] : []),
-    ...(write(CANDIDATE_UPSTREAM) ? [write(CANDIDATE_UPSTREAM)!] : []),
+    ...(variable
+      ? [
+          // An empty config would pass `nginx -t` and serve nothing; the engine never sends one.
+          `[ -n "$${variable}" ] || { echo "no config in the request"; exit 4; }`,
+          write(CANDIDATE_UPSTREAM),
+        ]
+      : []),
     `nginx -t -q -c ${CANDIDATE_CONF} 2>&1 || exit 3`,
     `read -r master < ${PID_FILE} || { echo "nginx is not running"; exit 4; }`,
     `old=''; read -r old < ${children}`,
     'old=" $old "',
-    write(LIVE_UPSTREAM) ?? `mv ${CANDIDATE_UPSTREAM} ${LIVE_UPSTREAM} || exit 4`,
+    variable ? write(LIVE_UPSTREAM) : `mv ${CANDIDATE_UPSTREAM} ${LIVE_UPSTREAM} || exit 4`,
     'kill -HUP "$master" || exit 4',
     "i=0; fresh_since=''",
     `while [ $i -lt ${tries} ]; do`,
