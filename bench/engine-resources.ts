@@ -105,12 +105,12 @@ export async function measureEngineResources(
 
     const client = await ControlClient.connect();
     const seconds = Math.ceil((options.loadMs ?? 15_000) / 1000) + 4;
-    await client.call('POST', '/api/traffic', { ratePerSecond: 100, durationSeconds: seconds });
+    await client.call('startTraffic', { ratePerSecond: 100, durationSeconds: seconds });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const loadCpuPct = await cpuPercentOver(pid, options.loadMs ?? 15_000, sample);
-    const traffic = await client.call<{ sent: number }>('GET', '/api/traffic');
-    await client.call('POST', '/api/traffic/stop').catch(() => undefined);
-    await client.call('POST', '/api/down');
+    const traffic = await client.call('getTraffic');
+    await client.call('stopTraffic').catch(() => undefined);
+    await client.call('down');
     const exited = Date.now() + 30_000;
     while (engine.exitCode === null && Date.now() < exited)
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -11,8 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import Dockerode from 'dockerode';
 import { format, resolveConfig } from 'prettier';
-import type { Engine } from '../main/engine/engine.js';
-import { removeTestStack, startTestEngine } from '../test/support/engine-fixture.js';
+import { removeTestStack, startTestEngine, type TestEngine } from '../test/support/engine-fixture.js';
 import { testImages } from '../test/support/images.js';
 import { freePort } from '../test/support/ports.js';
 import { measureEngineResources, type EngineResources } from './engine-resources.js';
@@ -53,13 +52,13 @@ function log(message: string): void {
 
 async function withEngine<T>(
   overrides: Parameters<typeof startTestEngine>[0],
-  run: (engine: Engine) => Promise<T>,
+  run: (test: TestEngine) => Promise<T>,
 ): Promise<T> {
-  const engine = await startTestEngine(overrides);
+  const test = await startTestEngine(overrides);
   try {
-    return await run(engine);
+    return await run(test);
   } finally {
-    await removeTestStack(engine);
+    await removeTestStack(test);
   }
 }
 
@@ -78,16 +77,16 @@ async function main(): Promise<void> {
   log(`1. start → registered over ${config.registrations} containers`);
   const registeredMs = await measureRegistrationLatency(config.registrations);
 
-  const ours = await withEngine({ webCount: 1 }, async (engine) => {
+  const ours = await withEngine({ webCount: 1 }, async (test) => {
     log(`2. start → first request served, ${config.scaleUps} scale-ups`);
-    const routedMs = await measureRoutedLatency(engine, config.scaleUps);
+    const routedMs = await measureRoutedLatency(test, config.scaleUps);
     log('3. failed requests while scaling 5 → 1 → 5 under load');
-    const scaleFailures = await measureScaleFailures(engine, failuresOptions());
+    const scaleFailures = await measureScaleFailures(test, failuresOptions());
     log('4. scale 1 → 10 against the Docker floor');
-    const ratio = await measureScaleUpRatio(docker, engine, config.ratioTrials);
+    const ratio = await measureScaleUpRatio(docker, test, config.ratioTrials);
 
     log('6a. peer: HAProxy over Consul DNS, same registrator');
-    const project = engine.config.project;
+    const project = test.engine.config.project;
     const peer = await startHaproxyPeer(docker, {
       project,
       network: project,
@@ -98,17 +97,17 @@ async function main(): Promise<void> {
     // HAProxy resolves on its own timer; give it its first answers before timing.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const haproxyDns: PeerFigures = {
-      routedMs: await measureRoutedLatency(engine, config.scaleUps, { url: peer.url }),
-      scaleFailures: await measureScaleFailures(engine, { ...failuresOptions(), url: peer.url }),
+      routedMs: await measureRoutedLatency(test, config.scaleUps, { url: peer.url }),
+      scaleFailures: await measureScaleFailures(test, { ...failuresOptions(), url: peer.url }),
     };
     await peer.remove();
     return { routedMs, scaleFailures, ratio, haproxyDns };
   });
 
   log('6b. peer: the classic pipeline, re-rendered on change with no drain');
-  const noDrain = await withEngine({ webCount: 1, drain: false }, async (engine) => ({
-    routedMs: await measureRoutedLatency(engine, config.scaleUps),
-    scaleFailures: await measureScaleFailures(engine, failuresOptions()),
+  const noDrain = await withEngine({ webCount: 1, drain: false }, async (test) => ({
+    routedMs: await measureRoutedLatency(test, config.scaleUps),
+    scaleFailures: await measureScaleFailures(test, failuresOptions()),
   }));
 
   log('5. the engine process: CPU idle and under 100 requests/s, memory');

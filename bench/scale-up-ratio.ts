@@ -3,12 +3,17 @@
  * nginx), as a ratio to the floor: creating and starting the same ten
  * containers directly with the Docker API, in parallel, on the same network.
  */
+import type { TestEngine } from '../test/support/engine-fixture.js';
 import type Dockerode from 'dockerode';
-import type { Engine } from '../main/engine/engine.js';
 import { STACK_LABEL } from '../main/engine/stack/stack-config.js';
 import { summarize, type Summary } from './stats.js';
 
-async function directStart(docker: Dockerode, engine: Engine, count: number, trial: number): Promise<number> {
+async function directStart(
+  docker: Dockerode,
+  { engine }: TestEngine,
+  count: number,
+  trial: number,
+): Promise<number> {
   const { project, images } = engine.config;
   const started = performance.now();
   const containers = await Promise.all(
@@ -37,22 +42,22 @@ export interface ScaleUpRatio {
 
 export async function measureScaleUpRatio(
   docker: Dockerode,
-  engine: Engine,
+  test: TestEngine,
   trials: number,
   count = 10,
 ): Promise<ScaleUpRatio> {
   const engineSamples: number[] = [];
   const dockerSamples: number[] = [];
   for (let trial = 0; trial < trials; trial++) {
-    await engine.scale('web', 1);
-    dockerSamples.push(await directStart(docker, engine, count - 1, trial));
+    await test.app.call('scale', { service: 'web', count: 1 });
+    dockerSamples.push(await directStart(docker, test, count - 1, trial));
     const started = performance.now();
-    const result = await engine.scale('web', count);
+    const result = await test.app.call('scale', { service: 'web', count: count });
     if (result.running !== count || result.warnings.length > 0)
       throw new Error(`scale to ${count} ended with ${result.running}: ${result.warnings.join('; ')}`);
     engineSamples.push(performance.now() - started);
   }
-  await engine.scale('web', 1);
+  await test.app.call('scale', { service: 'web', count: 1 });
   const engineMs = summarize(engineSamples);
   const dockerMs = summarize(dockerSamples);
   return { ratio: Math.round((engineMs.p50 / dockerMs.p50) * 100) / 100, engineMs, dockerMs };

@@ -9,10 +9,9 @@
  *   npm run bench:scaling                 # 20 scale-ups, 5 cycles 3 → 1 → 3
  *   TRIALS=40 CYCLES=10 npm run bench:scaling
  */
-import type { Engine } from '../main/engine/engine.js';
 import { probe } from '../main/engine/traffic/http-probe.js';
 import { runLoad } from '../main/engine/traffic/load-loop.js';
-import { removeTestStack, startTestEngine } from '../test/support/engine-fixture.js';
+import { removeTestStack, startTestEngine, type TestEngine } from '../test/support/engine-fixture.js';
 import { summarize, type Summary } from './stats.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -29,7 +28,7 @@ const PROBE_INTERVAL_MS = 10;
 const PROBERS = 2;
 
 /** One scale-up from `base` to `base + 1`, timed from the new container's start event to its first answer. */
-async function routedOnce(engine: Engine, base: number, url: string): Promise<number> {
+async function routedOnce({ engine, app }: TestEngine, base: number, url: string): Promise<number> {
   const served: { at: number; backend: string }[] = [];
   let probing = true;
   // Bounded: at most 4,000 requests or 15 s.
@@ -45,9 +44,9 @@ async function routedOnce(engine: Engine, base: number, url: string): Promise<nu
     }
   };
   const probers = Array.from({ length: PROBERS }, (_, i) => prober((i * PROBE_INTERVAL_MS) / PROBERS));
-  const before = new Set(webInstances(engine).map((i) => i.containerId));
-  await engine.scale('web', base + 1);
-  const fresh = webInstances(engine).find((i) => !before.has(i.containerId));
+  const before = new Set(webInstances({ engine, app }).map((i) => i.containerId));
+  await app.call('scale', { service: 'web', count: base + 1 });
+  const fresh = webInstances({ engine, app }).find((i) => !before.has(i.containerId));
   if (!fresh) throw new Error('the scale-up made no new instance');
   // Let the probes see the new backend; the scaler already waited for it to be routed.
   const seen = (): boolean => served.some((s) => s.backend === fresh.address);
@@ -71,8 +70,10 @@ async function routedOnce(engine: Engine, base: number, url: string): Promise<nu
   return first.at - started.at;
 }
 
-function webInstances(engine: Engine): { containerId: string; containerName: string; address: string }[] {
-  return engine.status().services.find((s) => s.name === 'web')?.instances ?? [];
+function webInstances({
+  app,
+}: TestEngine): { containerId: string; containerName: string; address: string }[] {
+  return app.getStatus().services.find((s) => s.name === 'web')?.instances ?? [];
 }
 
 /**
@@ -112,24 +113,24 @@ export interface RoutedOptions {
  * each change, like ours).
  */
 export async function measureRoutedLatency(
-  engine: Engine,
+  { engine, app }: TestEngine,
   trials: number,
   options: RoutedOptions = {},
 ): Promise<Summary> {
   const { settleMs = 1000, phasePeriodMs = 1000 } = options;
   const pauses = phasePausesMs(trials, phasePeriodMs);
-  await engine.scale('web', 1);
+  await app.call('scale', { service: 'web', count: 1 });
   const samples: number[] = [];
   for (const pause of pauses) {
-    await sleep(untilSettled(engine, settleMs) + pause);
-    samples.push(await routedOnce(engine, 1, options.url ?? engine.status().lb.url));
-    await engine.scale('web', 1);
+    await sleep(untilSettled({ engine, app }, settleMs) + pause);
+    samples.push(await routedOnce({ engine, app }, 1, options.url ?? app.getStatus().lb.url));
+    await app.call('scale', { service: 'web', count: 1 });
   }
   return summarize(samples);
 }
 
 /** Milliseconds left until `settleMs` after the latest deregistration (the scale-down itself counts). */
-function untilSettled(engine: Engine, settleMs: number): number {
+function untilSettled({ engine }: TestEngine, settleMs: number): number {
   const deregistered = engine.timeline.list().findLast((e) => e.kind === 'deregistered');
   return deregistered ? Math.max(0, deregistered.at + settleMs - now()) : 0;
 }
@@ -150,7 +151,7 @@ export interface ScaleFailures {
  * through the same number of cycles. Bounded by `maxRequests` and 5 minutes.
  */
 export async function measureScaleFailures(
-  engine: Engine,
+  { app }: TestEngine,
   options: {
     high: number;
     low: number;
@@ -160,12 +161,12 @@ export async function measureScaleFailures(
     url?: string;
   },
 ): Promise<ScaleFailures> {
-  await engine.scale('web', options.high);
+  await app.call('scale', { service: 'web', count: options.high });
   let cyclesDone: () => void = () => undefined;
   const until = new Promise<void>((resolve) => (cyclesDone = resolve));
   const started = performance.now();
   const load = runLoad({
-    url: options.url ?? engine.status().lb.url,
+    url: options.url ?? app.getStatus().lb.url,
     total: options.maxRequests,
     concurrency: options.concurrency,
     deadlineMs: 300_000,
@@ -179,8 +180,8 @@ export async function measureScaleFailures(
   try {
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (let i = 0; i < options.cycles && !loadDone; i++) {
-      await engine.scale('web', options.low);
-      await engine.scale('web', options.high);
+      await app.call('scale', { service: 'web', count: options.low });
+      await app.call('scale', { service: 'web', count: options.high });
       if (!loadDone) cycles++;
     }
   } finally {
@@ -200,12 +201,12 @@ export async function measureScaleFailures(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const trials = Number(process.env.TRIALS ?? 20);
   const cycles = Number(process.env.CYCLES ?? 5);
-  const engine = await startTestEngine({ webCount: 1 });
+  const test = await startTestEngine({ webCount: 1 });
   try {
-    const routed = await measureRoutedLatency(engine, trials);
+    const routed = await measureRoutedLatency(test, trials);
     console.log(`start → first request served through the LB over ${routed.n} scale-ups:`);
     console.log(`  p50 ${routed.p50} ms, p95 ${routed.p95} ms`);
-    const failures = await measureScaleFailures(engine, {
+    const failures = await measureScaleFailures(test, {
       high: 3,
       low: 1,
       cycles,
@@ -217,6 +218,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     console.log(JSON.stringify({ routedMs: routed, scaleFailures: failures }));
   } finally {
-    await removeTestStack(engine);
+    await removeTestStack(test);
   }
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * discovery-tray: the engine from a terminal. Exit codes scripts can rely on:
- * 0 ok, 1 failed, 2 bad usage, 3 no engine running.
+ * 0 ok, 1 failed, 2 bad usage, 3 no engine running (contract/errors.ts maps every error code).
  */
 import { runDown, runScale, runStatus } from './cli/client-commands.js';
 import { runHits, runTraffic } from './cli/hits-commands.js';
 import { UsageError, runUp } from './cli/up.js';
+import { exitCodeOf } from '../contract/index.js';
 import { EXIT, USAGE } from './cli/usage.js';
 import { UserError, errorMessage } from './engine/errors.js';
 import { ApiError, NoEngineError } from './server/control-client.js';
@@ -45,15 +46,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(error.message);
       return EXIT.noEngine;
     }
-    if (error instanceof ApiError) {
+    // The contract's table decides the exit code of every refusal: 2 only for a request that can never be right.
+    if (error instanceof ApiError || error instanceof UserError) {
       console.error(error.message);
-      return error.code === 'bad-scale' || error.code === 'bad-traffic' || error.status === 400
-        ? EXIT.usage
-        : EXIT.failure;
-    }
-    if (error instanceof UserError) {
-      console.error(error.message);
-      return EXIT.failure;
+      return exitCodeOf(error.code);
     }
     console.error(
       `discovery-tray ${command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

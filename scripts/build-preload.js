@@ -14,6 +14,8 @@ await build({
   platform: 'node',
   target: 'node22',
   external: ['electron'],
+  // The contract's validators come along (zod): minified, the bundle stays small to load.
+  minify: true,
   sourcemap: true,
   logLevel: 'warning',
 });

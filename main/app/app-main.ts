@@ -5,14 +5,13 @@
  */
 import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { pushChannel, type ExternalTarget } from '../../contract/index.js';
 import { errorMessage } from '../engine/errors.js';
+import type { DiscoveryService } from '../service/discovery-service.js';
 import { DASHBOARD_URL } from './app-origin.js';
-import type { Backend, ShutdownReason } from './backend.js';
+import type { AppHost, Backend } from './backend.js';
 import { serveDashboard } from './dashboard-protocol.js';
 import { createDashboardWindow, denyPermissions, hardenWebContents } from './dashboard-window.js';
-import { DemoController } from './demo-controller.js';
-import { EventBatcher } from './event-batcher.js';
-import { externalUrl, type ExternalTarget } from './external-links.js';
 import { registerIpcHandlers } from './ipc.js';
 import { loadSettings, saveSettings, type AppSettings } from './settings.js';
 import type { TrayActions } from './tray-menu.js';
@@ -27,13 +26,13 @@ export const QUIT_TIMEOUT_MS = 30_000;
 export interface AppDependencies {
   /** The folder holding package.json, assets/, out/ and renderer/dist. */
   appRoot: string;
-  createBackend(onShutdown: (reason: ShutdownReason) => void): Backend;
+  createBackend(host: AppHost): Backend;
   platform?: NodeJS.Platform;
   quitTimeoutMs?: number;
 }
 
 export interface RunningApp {
-  controller: DemoController;
+  service: DiscoveryService;
   showDashboard(): void;
   settings(): AppSettings;
   /** Settles once quitting has stopped the engine. */
@@ -68,10 +67,10 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
 
   let quitting = false;
   let window: BrowserWindow | undefined;
-  let pageReady = false;
   let appReady = false;
-  // Created once the engine exists; the window (which may open first) reaches it through this.
-  const late: { batcher?: EventBatcher } = {};
+  // Set once the backend exists: the window (which may open first) attaches its page through it.
+  const late: { attachPage?: (window: BrowserWindow) => () => void } = {};
+  let detachPage: (() => void) | undefined;
 
   const showDashboard = (): void => {
     if (window && !window.isDestroyed()) {
@@ -80,20 +79,24 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
       window.focus();
       return;
     }
-    pageReady = false;
     const created = createDashboardWindow({
       preloadPath: join(deps.appRoot, 'out', 'preload', 'preload.cjs'),
       url: DASHBOARD_URL,
       iconPath: join(deps.appRoot, 'assets', 'icons', 'icon.png'),
       isQuitting: () => quitting,
     });
-    created.webContents.on('did-start-loading', () => (pageReady = false));
+    // A (re)loaded page has nothing: it gets the whole picture, then the coalesced pushes.
+    created.webContents.on('did-start-loading', () => {
+      detachPage?.();
+      detachPage = undefined;
+    });
     created.webContents.on('did-finish-load', () => {
-      pageReady = true;
-      late.batcher?.resync();
-      late.batcher?.flush();
+      detachPage?.();
+      detachPage = late.attachPage?.(created);
     });
     created.on('closed', () => {
+      detachPage?.();
+      detachPage = undefined;
       if (window === created) window = undefined;
     });
     window = created;
@@ -116,36 +119,37 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
   const userData = app.getPath('userData');
   let settings = await loadSettings(userData);
 
-  const backend = deps.createBackend((reason) => {
-    // `discovery-tray down` removed the stack: stop following it, stay in the tray. `stop`: quit.
-    if (reason === 'stop') app.quit();
-    else void demo.stopAfterDown();
+  const { service, push, control } = deps.createBackend({
+    openUrl: (url) => shell.openExternal(url),
+    // `discovery-tray down` removed the stack and the service stopped following it: stay in the tray.
+    onDown: () => undefined,
+    // `discovery-tray` asked the engine to stop: the app quits.
+    onShutdown: () => app.quit(),
   });
-  const demo = new DemoController(backend.engine, {
-    stopDemoOnQuit: () => settings.stopDemoOnQuit,
-    beforeStart: () => backend.control.open(),
-  });
+  const disposeIpc = registerIpcHandlers(service);
+  late.attachPage = (page) =>
+    push.attach({
+      send: (topic, payload) => {
+        if (!page.isDestroyed()) page.webContents.send(pushChannel(topic), payload);
+      },
+    });
 
-  const openExternal = async (target: ExternalTarget): Promise<void> => {
-    await shell.openExternal(externalUrl(demo.view().status, target));
-  };
-  const disposeIpc = registerIpcHandlers(demo, openExternal);
-  const batcher = new EventBatcher(demo, {
-    canSend: () => pageReady && window !== undefined && !window.isDestroyed(),
-    send: (channel, payload) => window?.webContents.send(channel, payload),
-  });
-
+  const open = (target: ExternalTarget, what: string): void =>
+    void service.call('openExternal', { target }).catch(reportError(`Cannot open ${what}`));
   const actions: TrayActions = {
     // A failed start is shown in the tray's status lines and the dashboard.
-    startDemo: () => void demo.startDemo().catch(() => undefined),
-    stopDemo: () => void demo.stopDemo().catch(reportError('The demo did not stop')),
-    scaleWeb: (count) => void demo.scale({ service: 'web', count }).catch(reportError('Scaling failed')),
+    startDemo: () => void service.call('startDemo').catch(() => undefined),
+    stopDemo: () => void service.call('stopDemo').catch(reportError('The demo did not stop')),
+    scaleWeb: (count) =>
+      void service.call('scale', { service: 'web', count }).catch(reportError('Scaling failed')),
     toggleTraffic: () =>
-      void (demo.view().traffic?.running ? demo.stopTraffic() : demo.startTraffic({ ...TRAY_TRAFFIC })).catch(
-        reportError('Traffic'),
-      ),
-    openLoadBalancer: () => void openExternal('lb').catch(reportError('Cannot open the load balancer')),
-    openConsulUi: () => void openExternal('consul-ui').catch(reportError('Cannot open the Consul UI')),
+      void (
+        service.getTraffic().running
+          ? service.call('stopTraffic')
+          : service.call('startTraffic', { ...TRAY_TRAFFIC })
+      ).catch(reportError('Traffic')),
+    openLoadBalancer: () => open('lb', 'the load balancer'),
+    openConsulUi: () => open('consul-ui', 'the Consul UI'),
     showDashboard,
     setStopDemoOnQuit: (value) => {
       settings = { ...settings, stopDemoOnQuit: value };
@@ -155,12 +159,14 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
     quit: () => app.quit(),
   };
 
-  tray = new TrayController(demo, actions, join(deps.appRoot, 'assets'), platform);
+  const traySource = {
+    state: () => ({ ...service.view(), stopDemoOnQuit: settings.stopDemoOnQuit }),
+    onChange: (listener: () => void) => service.changed.on(listener),
+  };
+  tray = new TrayController(traySource, actions, join(deps.appRoot, 'assets'), platform);
   tray.start();
   showDashboard();
-  late.batcher = batcher;
-  batcher.start();
-  void demo.startDemo().catch(() => undefined);
+  void service.startDemo().catch(() => undefined);
 
   let shutdown: Promise<void> | undefined;
   let stopped = false;
@@ -169,21 +175,24 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
     if (stopped) return;
     event.preventDefault();
     shutdown ??= (async () => {
-      batcher.stop();
+      detachPage?.();
+      push.close();
       disposeIpc();
       tray?.destroy();
       tray = undefined;
       await withTimeout(
-        demo.shutdown({ down: settings.stopDemoOnQuit }).catch((error) => console.error(errorMessage(error))),
+        service
+          .stopEngine({ down: settings.stopDemoOnQuit })
+          .catch((error) => console.error(errorMessage(error))),
         deps.quitTimeoutMs ?? QUIT_TIMEOUT_MS,
         'Stopping the engine',
       );
-      await backend.control.close().catch((error) => console.error(errorMessage(error)));
+      await control.close().catch((error) => console.error(errorMessage(error)));
     })().finally(() => {
       stopped = true;
       app.quit();
     });
   });
 
-  return { controller: demo, showDashboard, settings: () => settings, shutdown: () => shutdown };
+  return { service, showDashboard, settings: () => settings, shutdown: () => shutdown };
 }

@@ -1,7 +1,7 @@
 /**
- * The real engine and its control API for the desktop app, wired as
- * `discovery-tray up` wires them, so that `discovery-tray status|scale|down`
- * work against the app's engine.
+ * The real engine for the desktop app, wired as `discovery-tray up` wires it: the application
+ * service, its push hub, and the control API, so that `discovery-tray status|scale|down` and a
+ * browser work against the app's engine too.
  */
 import { Engine } from '../engine/engine.js';
 import { defaultEngineConfig } from '../engine/engine-config.js';
@@ -9,7 +9,8 @@ import { UserError } from '../engine/errors.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { ControlServer } from '../server/control-server.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
-import type { EngineLike } from './engine-port.js';
+import { DiscoveryService, type ServiceHost } from '../service/discovery-service.js';
+import { PushHub } from '../service/push-hub.js';
 
 export interface ControlPort {
   /** Starts the control API and publishes it in the state folder; refuses when another engine runs. */
@@ -18,11 +19,13 @@ export interface ControlPort {
 }
 
 export interface Backend {
-  engine: EngineLike;
+  service: DiscoveryService;
+  push: PushHub;
   control: ControlPort;
 }
 
-export type ShutdownReason = 'down' | 'stop';
+/** What the app does for the service; the backend adds opening the control API before each start. */
+export type AppHost = Omit<ServiceHost, 'beforeStart'>;
 
 /** Throws a UserError when an engine (e.g. a headless `discovery-tray up`) already answers. */
 async function refuseIfAnotherEngineRuns(): Promise<void> {
@@ -39,32 +42,34 @@ async function refuseIfAnotherEngineRuns(): Promise<void> {
   );
 }
 
-export function createBackend(onShutdown: (reason: ShutdownReason) => void): Backend {
+export function createBackend(host: AppHost): Backend {
   const engine = new Engine(defaultEngineConfig(), (message) => console.log(`  … ${message}`));
   const token = newToken();
-  const server = new ControlServer({ engine, token, onShutdown });
   let port: number | undefined;
-  return {
-    engine,
-    control: {
-      async open() {
-        if (port !== undefined) return;
-        await refuseIfAnotherEngineRuns();
-        const listening = await server.listen();
-        try {
-          await saveEndpoint({ pid: process.pid, port: listening, token, startedAt: Date.now() });
-        } catch (error) {
-          await server.close();
-          throw error;
-        }
-        port = listening;
-      },
-      async close() {
-        if (port === undefined) return;
-        port = undefined;
+  const control: ControlPort = {
+    async open() {
+      if (port !== undefined) return;
+      await refuseIfAnotherEngineRuns();
+      const listening = await server.listen();
+      try {
+        await saveEndpoint({ pid: process.pid, port: listening, token, startedAt: Date.now() });
+      } catch (error) {
         await server.close();
-        await clearEndpoint(process.pid);
-      },
+        throw error;
+      }
+      port = listening;
+      service.setDashboardUrl(server.dashboardUrl);
+    },
+    async close() {
+      if (port === undefined) return;
+      port = undefined;
+      service.setDashboardUrl(undefined);
+      await server.close();
+      await clearEndpoint(process.pid);
     },
   };
+  const service = new DiscoveryService(engine, { ...host, beforeStart: () => control.open() });
+  const push = new PushHub(service.feeds());
+  const server = new ControlServer({ handlers: service, push, token });
+  return { service, push, control };
 }

@@ -6,35 +6,10 @@
 import { protocol, type Session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { DASHBOARD_CSP, contentTypeOf } from '../server/dashboard-assets.js';
 import { APP_HOST, APP_SCHEME } from './app-origin.js';
 
-/** Same as the dashboard's meta CSP: our own scripts and styles only, no eval, no remote anything. */
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json; charset=utf-8',
-};
+export { DASHBOARD_CSP };
 
 function headers(contentType: string): Record<string, string> {
   return {
@@ -80,7 +55,7 @@ export async function dashboardResponse(rootDir: string, url: string): Promise<R
   if (!file.startsWith(root + sep)) return text(403, 'Forbidden');
   try {
     const body = await readFile(file);
-    const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeOf(extname(file));
     return new Response(new Uint8Array(body), { status: 200, headers: headers(type) });
   } catch {
     if (path === '/index.html')

@@ -3,8 +3,14 @@
  * it on every change and hands the result to Menu.buildFromTemplate.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { EngineStatus } from '../../preload/api.js';
-import type { AppView } from './engine-port.js';
+import type { EngineStatus } from '../../contract/index.js';
+import type { DemoView } from '../service/discovery-service.js';
+
+/** Everything the tray draws from: the demo's view and the app's own setting. */
+export interface TrayState extends DemoView {
+  /** Whether quitting also removes the demo stack (a user setting). */
+  stopDemoOnQuit: boolean;
+}
 
 /** The counts offered under "Scale web". */
 export const SCALE_CHOICES = [0, 1, 2, 3, 5, 10] as const;
@@ -30,11 +36,11 @@ function webService(status: EngineStatus): { running: number; desired: number } 
 }
 
 /** True when a scale request can act now: the demo runs and Docker and Consul answer. */
-function canScale(view: AppView): boolean {
+function canScale(view: TrayState): boolean {
   return view.phase === 'ready' && view.status.docker.connected && view.status.consul.connected;
 }
 
-function phaseLine(view: AppView): string {
+function phaseLine(view: TrayState): string {
   switch (view.phase) {
     case 'starting':
       return 'Demo: starting…';
@@ -61,7 +67,7 @@ function consulLine(status: EngineStatus): string {
   return status.consul.error ? 'Consul: down' : 'Consul: not connected';
 }
 
-function webLine(view: AppView): string {
+function webLine(view: TrayState): string {
   const { running, desired } = webService(view.status);
   const scaling = view.status.scaling;
   if (scaling.busy && desired !== running) return `web: ${running} running → ${desired}`;
@@ -69,7 +75,7 @@ function webLine(view: AppView): string {
 }
 
 /** Short lines that say what is wrong, shown under the status (disabled items). */
-function problemLines(view: AppView): string[] {
+function problemLines(view: TrayState): string[] {
   const lines: string[] = [];
   if (view.phase === 'failed' && view.startError) lines.push(view.startError);
   if (view.phase === 'ready') {
@@ -90,7 +96,7 @@ function info(label: string): MenuItemConstructorOptions {
   return { label, enabled: false };
 }
 
-export function buildTrayTemplate(view: AppView, actions: TrayActions): MenuItemConstructorOptions[] {
+export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuItemConstructorOptions[] {
   const { status, phase } = view;
   const running = phase === 'ready';
   const { desired } = webService(status);
@@ -130,15 +136,13 @@ export function buildTrayTemplate(view: AppView, actions: TrayActions): MenuItem
     },
     { label: 'Add one', enabled: scalable && desired < max, click: () => actions.scaleWeb(desired + 1) },
     { label: 'Remove one', enabled: scalable && desired > 0, click: () => actions.scaleWeb(desired - 1) },
-    traffic
-      ? {
-          label: 'Send traffic',
-          type: 'checkbox',
-          checked: traffic.running,
-          enabled: traffic.running || running,
-          click: () => actions.toggleTraffic(),
-        }
-      : { label: 'Send traffic (not available yet)', enabled: false },
+    {
+      label: 'Send traffic',
+      type: 'checkbox',
+      checked: traffic.running,
+      enabled: traffic.running || running,
+      click: () => actions.toggleTraffic(),
+    },
     { type: 'separator' },
     { label: 'Open load balancer', enabled: running, click: () => actions.openLoadBalancer() },
     {
@@ -159,7 +163,7 @@ export function buildTrayTemplate(view: AppView, actions: TrayActions): MenuItem
 }
 
 /** Which icon the tray shows, and its tooltip. */
-export function trayLook(view: AppView): { icon: TrayIconState; tooltip: string } {
+export function trayLook(view: TrayState): { icon: TrayIconState; tooltip: string } {
   const { status } = view;
   const { running, desired } = webService(status);
   if (view.phase === 'failed') return { icon: 'error', tooltip: `Discovery Tray: the demo did not start` };

@@ -4,9 +4,14 @@
  * and tooltip when the state calls for it.
  */
 import { Menu, Tray, nativeImage, nativeTheme } from 'electron';
-import type { AppEngine } from './engine-port.js';
 import { trayIconPath } from './tray-icons.js';
-import { buildTrayTemplate, trayLook, type TrayActions } from './tray-menu.js';
+import { buildTrayTemplate, trayLook, type TrayActions, type TrayState } from './tray-menu.js';
+
+/** Where the tray reads its state, and learns that it changed. */
+export interface TraySource {
+  state(): TrayState;
+  onChange(listener: () => void): () => void;
+}
 
 /** Changes arrive in bursts (a scale emits several); one rebuild per burst is enough. */
 export const TRAY_REFRESH_DELAY_MS = 100;
@@ -19,19 +24,19 @@ export class TrayController {
   private readonly onThemeUpdated = (): void => this.refresh();
 
   constructor(
-    private readonly engine: AppEngine,
+    private readonly source: TraySource,
     private readonly actions: TrayActions,
     private readonly assetsDir: string,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
   start(): void {
-    const { icon } = trayLook(this.engine.view());
+    const { icon } = trayLook(this.source.state());
     this.iconPath = this.iconFor(icon);
     this.tray = new Tray(nativeImage.createFromPath(this.iconPath));
     // Windows opens the dashboard on a click; Linux and macOS show the menu.
     if (this.platform === 'win32') this.tray.on('click', () => this.actions.showDashboard());
-    this.unsubscribe = this.engine.onChange(() => this.schedule());
+    this.unsubscribe = this.source.onChange(() => this.schedule());
     nativeTheme.on('updated', this.onThemeUpdated);
     this.refresh();
   }
@@ -52,7 +57,7 @@ export class TrayController {
   refresh(): void {
     const tray = this.tray;
     if (!tray || tray.isDestroyed()) return;
-    const view = this.engine.view();
+    const view = this.source.state();
     const look = trayLook(view);
     const path = this.iconFor(look.icon);
     if (path !== this.iconPath) {

@@ -1,11 +1,10 @@
 /** `scale`, `status` and `down`: clients of the running engine. */
 import { parseArgs } from 'node:util';
-import { LIMITS, type EngineStatus, type ScaleResponse } from '../../preload/api.js';
 import { connectDocker } from '../engine/docker/docker-connection.js';
 import { defaultEngineConfig } from '../engine/engine-config.js';
 import { errorMessage } from '../engine/errors.js';
-import { validateScaleRequest } from '../engine/scaler.js';
 import { Stack } from '../engine/stack/stack.js';
+import { parseRequest } from '../service/dispatch.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { formatStatus } from './format-status.js';
 import { UsageError } from './up.js';
@@ -17,17 +16,16 @@ export async function runScale(args: string[]): Promise<number> {
   const match = /^([A-Za-z0-9_-]+)\s*[= ]\s*(\S+)$/.exec(spec);
   if (!match) throw new UsageError(`expected SERVICE=N, e.g. discovery-tray scale web=3; got "${spec}"`);
   const [, service, count] = match;
-  // A value that can never be right is a usage error, whether or not an engine runs.
+  // A value that can never be right is a usage error, whether or not an engine runs: the
+  // contract's own validator judges it here, as the engine would.
+  const request = { service, count: /^-?\d+(\.\d+)?$/.test(count ?? '') ? Number(count) : count };
   try {
-    validateScaleRequest(service, count, LIMITS.maxWebInstances);
+    parseRequest('scale', request);
   } catch (error) {
     throw new UsageError(errorMessage(error));
   }
   const client = await ControlClient.connect();
-  const result = await client.call<ScaleResponse>('POST', '/api/scale', {
-    service,
-    count: Number(count) === Number(count) ? Number(count) : count,
-  });
+  const result = await client.call('scale', request as { service: 'web'; count: number });
   console.log(
     `${result.service}: ${result.running} running (desired ${result.desired})${result.superseded ? ', superseded by a newer request' : ''}`,
   );
@@ -43,7 +41,7 @@ export async function runStatus(args: string[]): Promise<number> {
     options: { json: { type: 'boolean' } },
   });
   const client = await ControlClient.connect();
-  const status = await client.call<EngineStatus>('GET', '/api/status');
+  const status = await client.call('getStatus');
   console.log(values.json ? JSON.stringify(status, null, 2) : formatStatus(status));
   return EXIT.ok;
 }
@@ -52,7 +50,7 @@ export async function runDown(args: string[]): Promise<number> {
   parseArgs({ args, strict: true, allowPositionals: false, options: {} });
   try {
     const client = await ControlClient.connect();
-    const { removed } = await client.call<{ removed: number }>('POST', '/api/down');
+    const { removed } = await client.call('down');
     console.log(`Removed the demo stack (${removed} containers); the engine is stopping.`);
     return EXIT.ok;
   } catch (error) {

@@ -1,5 +1,5 @@
 /** The human-readable `hits` and `traffic status`. */
-import type { HitsSnapshot, TrafficStatus } from '../../preload/api.js';
+import type { HitsSnapshot, TrafficStatus } from '../../contract/index.js';
 
 const SOURCE_TEXT: Record<HitsSnapshot['source'], string> = {
   'web-logs': "the web containers' own logs",

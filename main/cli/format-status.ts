@@ -1,5 +1,5 @@
 /** The human-readable `status`. */
-import type { EngineStatus } from '../../preload/api.js';
+import type { EngineStatus } from '../../contract/index.js';
 
 const mark = (ok: boolean): string => (ok ? 'ok ' : 'ERR');
 

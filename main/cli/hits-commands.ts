@@ -1,8 +1,9 @@
 /** `discovery-tray hits [--follow] [--json]` and `discovery-tray traffic start|stop|status`. */
 import { parseArgs } from 'node:util';
-import type { HitsSnapshot, TrafficStatus } from '../../preload/api.js';
-import { validateTrafficRequest } from '../engine/traffic/traffic-generator.js';
+import type { HitsSnapshot } from '../../contract/index.js';
+import { errorMessage } from '../engine/errors.js';
 import { ControlClient } from '../server/control-client.js';
+import { parseRequest } from '../service/dispatch.js';
 import { formatHits, formatTraffic } from './format-hits.js';
 import { UsageError } from './up.js';
 import { EXIT } from './usage.js';
@@ -21,7 +22,7 @@ export async function runHits(args: string[]): Promise<number> {
       process.stdout.write(`\x1b[2J\x1b[H${formatHits(hits)}\n`);
     else console.log(`${formatHits(hits)}${values.follow ? '\n' : ''}`);
   };
-  print(await client.call<HitsSnapshot>('GET', '/api/hits'));
+  print(await client.call('getHits'));
   if (!values.follow) return EXIT.ok;
   // Live: one snapshot per push (about once a second, when something changed), until Ctrl-C.
   const abort = new AbortController();
@@ -52,16 +53,17 @@ export async function runTraffic(args: string[]): Promise<number> {
       throw new UsageError('--rate N is required (1 to 200 requests per second)');
     let request;
     try {
-      // Checked here too, so that a bad value is a usage error even before an engine is found.
-      request = validateTrafficRequest({
-        ratePerSecond: values.rate,
-        durationSeconds: values.duration ?? '60',
+      // Checked here too, with the contract's validator, so that a bad value is a usage error even
+      // before an engine is found.
+      request = parseRequest('startTraffic', {
+        ratePerSecond: numberOrText(values.rate),
+        durationSeconds: numberOrText(values.duration ?? '60'),
       });
     } catch (error) {
-      throw new UsageError(`--rate is 1 to 200, --duration 1 to 3600: ${(error as Error).message}`);
+      throw new UsageError(`--rate is 1 to 200, --duration 1 to 3600: ${errorMessage(error)}`);
     }
     const client = await ControlClient.connect();
-    const status = await client.call<TrafficStatus>('POST', '/api/traffic', request);
+    const status = await client.call('startTraffic', request);
     console.log(values.json ? JSON.stringify(status, null, 2) : formatTraffic(status));
     return EXIT.ok;
   }
@@ -73,14 +75,16 @@ export async function runTraffic(args: string[]): Promise<number> {
       options: { json: { type: 'boolean' } },
     });
     const client = await ControlClient.connect();
-    const status =
-      action === 'stop'
-        ? await client.call<TrafficStatus>('POST', '/api/traffic/stop')
-        : await client.call<TrafficStatus>('GET', '/api/traffic');
+    const status = action === 'stop' ? await client.call('stopTraffic') : await client.call('getTraffic');
     console.log(values.json ? JSON.stringify(status, null, 2) : formatTraffic(status));
     return EXIT.ok;
   }
   throw new UsageError(
     action ? `unknown traffic action "${action}"; use start, stop or status` : 'say start, stop or status',
   );
+}
+
+/** A command-line value as the number it spells, or as given (and then refused with its text). */
+function numberOrText(value: string): number | string {
+  return value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 }

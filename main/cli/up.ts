@@ -3,10 +3,13 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { defaultEngineConfig, type EngineConfig } from '../engine/engine-config.js';
 import { UserError } from '../engine/errors.js';
+import { isIPv4 } from '../engine/registrator/validation.js';
 import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
+import { DiscoveryService } from '../service/discovery-service.js';
+import { PushHub } from '../service/push-hub.js';
 import { EXIT } from './usage.js';
 
 export class UsageError extends Error {}
@@ -35,6 +38,8 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
       consul: { type: 'string' },
       template: { type: 'string' },
       wait: { type: 'string' },
+      register: { type: 'string' },
+      'register-ip': { type: 'string' },
       'down-on-exit': { type: 'boolean' },
     },
   });
@@ -63,6 +68,16 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
       throw new UsageError(`--wait: ${(error as Error).message}`);
     }
   }
+  if (values.register !== undefined) {
+    if (values.register !== 'internal' && values.register !== 'published')
+      throw new UsageError(`--register is internal or published; got "${values.register}"`);
+    config.registration = { mode: values.register };
+  }
+  if (values['register-ip'] !== undefined) {
+    if (!isIPv4(values['register-ip']))
+      throw new UsageError(`--register-ip must be an IPv4 address; got "${values['register-ip']}"`);
+    config.registration = { mode: 'published', hostIp: values['register-ip'] };
+  }
   const apiPort = port(values['api-port'], '--api-port');
   return {
     ...config,
@@ -82,20 +97,26 @@ export async function runUp(args: string[]): Promise<number> {
   }
 
   const engine = new Engine(options, (message) => console.log(`  … ${message}`));
-  const token = newToken();
   let shuttingDown: Promise<void> | undefined;
+  const service = new DiscoveryService(engine, {
+    onDown: () => void shutdown('the stack was removed'),
+    onShutdown: () => void shutdown('asked to stop'),
+  });
+  const push = new PushHub(service.feeds());
+  const token = newToken();
   const server = new ControlServer({
-    engine,
+    handlers: service,
+    push,
     token,
     ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
-    onShutdown: (reason) => void shutdown(reason === 'down' ? 'the stack was removed' : 'asked to stop'),
   });
 
   const shutdown = (why: string): Promise<void> => {
     shuttingDown ??= (async () => {
       console.log(`\nStopping the engine (${why})…`);
       await server.close();
-      await engine.stop({ down: options.downOnExit });
+      push.close();
+      await service.stopEngine({ down: options.downOnExit });
       await clearEndpoint(process.pid);
       console.log(
         options.downOnExit || why === 'the stack was removed'
@@ -107,6 +128,7 @@ export async function runUp(args: string[]): Promise<number> {
   };
 
   const port = await server.listen();
+  service.setDashboardUrl(server.dashboardUrl);
   // Before anything is created: a state folder that cannot be written is found now, not after the stack is up.
   try {
     await saveEndpoint({ pid: process.pid, port, token, startedAt: Date.now() });
@@ -118,18 +140,17 @@ export async function runUp(args: string[]): Promise<number> {
   process.once('SIGINT', () => void shutdown('Ctrl-C').then(() => process.exit(EXIT.ok)));
   process.once('SIGTERM', () => void shutdown('SIGTERM').then(() => process.exit(EXIT.ok)));
   try {
-    await engine.start();
+    await service.startDemo();
   } catch (error) {
     await server.close();
-    await engine.stop().catch(() => undefined);
     await clearEndpoint(process.pid);
     throw error;
   }
-  const status = engine.status();
+  const status = service.getStatus();
   console.log(`Discovery Tray is up${status.adopted ? ' (adopted the running stack)' : ''}.
   Load balancer  ${status.lb.url}
   Consul UI      ${status.consul.uiUrl}
-  Dashboard      ${server.dashboardUrl}
+  Dashboard      ${status.dashboard?.url ?? server.dashboardUrl}
   Control API    http://127.0.0.1:${port} (token in the state folder)
   web instances  ${status.services.find((s) => s.name === 'web')?.running ?? 0}
 Try: discovery-tray scale web=3   ·   Ctrl-C stops the engine (the stack keeps running)`);

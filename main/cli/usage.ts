@@ -1,5 +1,5 @@
 /** Help texts, one per command; `--help` prints them and exits 0. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, noEngine: 3 } as const;
+export { EXIT } from '../../contract/index.js';
 
 export const USAGE: Record<string, string> = {
   main: `discovery-tray: service discovery you can watch (Docker + Consul + registrator + consul-template + nginx)
@@ -15,7 +15,8 @@ Commands:
   down     remove the demo stack (only what it created)
 
 Run discovery-tray <command> --help for a command's options.
-Exit codes: 0 ok, 1 failed, 2 bad usage, 3 no engine running.`,
+Exit codes: 0 ok, 1 failed, 2 bad usage (a value that can never be right; nothing changed),
+3 no engine running.`,
   up: `Usage: discovery-tray up [options]
 
 Starts (or adopts) the demo stack: a Docker network, a Consul dev server, the nginx LB and N web
@@ -33,6 +34,9 @@ Options:
                       (its ACL token from DISCOVERY_TRAY_CONSUL_TOKEN; never logged)
   --template FILE     consul-template file for nginx (default: the classic demo template)
   --wait MIN:MAX      quiescence before rendering, e.g. 200ms:2s (default: render at once)
+  --register MODE     internal (container IP + exposed port, default) or published
+                      (host address + published port), as registrator's -internal
+  --register-ip IP    the host address published mode advertises (registrator's -ip)
   --down-on-exit      remove the stack when the engine stops (default: it keeps running)
   -h, --help          this help`,
   scale: `Usage: discovery-tray scale web=N

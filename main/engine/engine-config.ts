@@ -1,5 +1,6 @@
 /** Everything `discovery-tray up` (and the tray app) can set, with defaults. */
 import { hostname } from 'node:os';
+import type { RegistrationMode } from './registrator/service-spec.js';
 import type { QuiescenceWindow } from './render/quiescence.js';
 import { DEFAULT_MAX_INSTANCES } from './scaler.js';
 import { DEFAULT_STACK_CONFIG, type StackConfig } from './stack/stack-config.js';
@@ -18,6 +19,13 @@ export interface EngineConfig extends StackConfig {
   hostname: string;
   /** Docker socket; default DOCKER_HOST or /var/run/docker.sock. */
   dockerSocket?: string;
+  /**
+   * How containers are registered, as registrator's -internal and -ip flags: internal (container
+   * IP on its network + exposed port, the classic demo's choice) or published (the host's address
+   * + published port, for other machines to reach), with the address to advertise for ports
+   * bound to every interface.
+   */
+  registration: { mode: RegistrationMode; hostIp?: string };
 }
 
 export function defaultEngineConfig(): EngineConfig {
@@ -35,5 +43,6 @@ export function defaultEngineConfig(): EngineConfig {
     maxInstances: DEFAULT_MAX_INSTANCES,
     drainTimeoutMs: 15_000,
     hostname: hostname(),
+    registration: { mode: 'internal' },
   };
 }

@@ -8,7 +8,7 @@
  * A request that arrives while a scale runs supersedes it: the loop
  * converges on the newest desired count.
  */
-import { LIMITS } from '../../preload/api.js';
+import { Emitter, LIMITS, type SCALABLE_SERVICES } from '../../contract/index.js';
 import { UserError, errorMessage } from './errors.js';
 import type { LbController } from './lb/lb-controller.js';
 import type { Registrator } from './registrator/registrator.js';
@@ -16,7 +16,6 @@ import type { LiveState, TemplateLoop } from './render/template-loop.js';
 import type { Stack, StackContainer } from './stack/stack.js';
 import type { Timeline } from './timeline.js';
 
-export const SCALABLE_SERVICES = ['web'] as const;
 export type ScalableService = (typeof SCALABLE_SERVICES)[number];
 export const DEFAULT_MAX_INSTANCES = LIMITS.maxWebInstances;
 
@@ -50,35 +49,13 @@ export interface ScaleProgress {
   busy: boolean;
 }
 
-/** Checks a scale request; throws a UserError that says what is allowed. Nothing changes on error. */
-export function validateScaleRequest(
-  service: unknown,
-  count: unknown,
-  max: number,
-): { service: ScalableService; count: number } {
-  if (typeof service !== 'string' || !(SCALABLE_SERVICES as readonly string[]).includes(service)) {
-    throw new UserError(
-      `Unknown service ${JSON.stringify(service)}: only ${SCALABLE_SERVICES.join(', ')} can be scaled. Nothing was changed.`,
-      'bad-scale',
-    );
-  }
-  const number = typeof count === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(count) ? Number(count) : count;
-  if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > max) {
-    throw new UserError(
-      `Scale ${service} to a whole number from 0 to ${max}; got ${JSON.stringify(count)}. Nothing was changed.`,
-      'bad-scale',
-    );
-  }
-  return { service: service as ScalableService, count: number };
-}
-
 export class Scaler {
   private desired: number | undefined;
   private generation = 0;
   private loop: Promise<void> | undefined;
   private readonly starting = new Set<string>();
   private readonly drainingNames = new Set<string>();
-  private readonly listeners = new Set<() => void>();
+  private readonly progressed = new Emitter<void>();
   readonly maxInstances: number;
 
   constructor(
@@ -102,18 +79,22 @@ export class Scaler {
   }
 
   onProgress(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.progressed.on(listener);
   }
 
   get desiredCount(): number | undefined {
     return this.desired;
   }
 
-  async scale(service: unknown, count: unknown): Promise<ScaleResult> {
-    const request = validateScaleRequest(service, count, this.maxInstances);
+  /** Requests arrive validated (contract/requests.ts); the bound is checked again because it is configurable. */
+  async scale(service: ScalableService, count: number): Promise<ScaleResult> {
+    if (!Number.isInteger(count) || count < 0 || count > this.maxInstances)
+      throw new UserError(
+        `Scale ${service} to a whole number from 0 to ${this.maxInstances}; got ${count}. Nothing was changed.`,
+        'bad-request',
+      );
     const generation = ++this.generation;
-    this.desired = request.count;
+    this.desired = count;
     this.emit();
     const warnings: string[] = [];
     this.loop ??= this.converge(warnings).finally(() => {
@@ -123,8 +104,8 @@ export class Scaler {
     await this.loop;
     const running = (await this.activeWeb()).length;
     return {
-      service: request.service,
-      desired: request.count,
+      service,
+      desired: count,
       running,
       superseded: generation !== this.generation,
       warnings,
@@ -255,6 +236,6 @@ export class Scaler {
   }
 
   private emit(): void {
-    for (const listener of this.listeners) listener();
+    this.progressed.emit();
   }
 }

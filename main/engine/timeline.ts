@@ -5,9 +5,9 @@
  * session cannot grow memory; subscribers see each event as it is recorded.
  */
 
-import type { TimelineEvent } from '../../preload/api.js';
+import { Emitter, type TimelineEvent } from '../../contract/index.js';
 
-export type { TimelineEvent, TimelineKind } from '../../preload/api.js';
+export type { TimelineEvent, TimelineKind } from '../../contract/index.js';
 
 export type TimelineInput = Omit<TimelineEvent, 'seq' | 'at' | 'sincePreviousMs'> & { at?: number };
 
@@ -22,7 +22,7 @@ export function preciseNow(): number {
 
 export class Timeline {
   private readonly events: TimelineEvent[] = [];
-  private readonly listeners = new Set<TimelineListener>();
+  private readonly recorded = new Emitter<TimelineEvent>();
   private readonly lastStepOfContainer = new Map<string, number>();
   private nextSeq = 1;
 
@@ -44,7 +44,7 @@ export class Timeline {
     }
     this.events.push(event);
     if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
-    for (const listener of this.listeners) listener(event);
+    this.recorded.emit(event);
     return event;
   }
 
@@ -53,8 +53,17 @@ export class Timeline {
     return this.events.filter((event) => event.seq > afterSeq);
   }
 
+  /** The newest event's sequence number (0 before the first). */
+  get latestSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /** The newest `count` events, oldest first. */
+  recent(count: number): TimelineEvent[] {
+    return this.events.slice(-count);
+  }
+
   subscribe(listener: TimelineListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.recorded.on(listener);
   }
 }

@@ -1,7 +1,19 @@
-/** The CLI's side of the control API: find the running engine, call it. */
-import type { ApiResult } from '../../preload/api.js';
-import { loadEndpoint, type EngineEndpoint } from './state-file.js';
+/** The CLI's side of the control API: find the running engine, call its operations by name. */
+import {
+  EVENTS_PATH,
+  OPERATIONS,
+  encodeQuery,
+  isErrorCode,
+  isTopicName,
+  type ApiResult,
+  type ErrorCode,
+  type HttpOperation,
+  type RequestOf,
+  type ResultOf,
+  type TopicName,
+} from '../../contract/index.js';
 import { timeoutSignal } from '../engine/timeout-signal.js';
+import { loadEndpoint, type EngineEndpoint } from './state-file.js';
 
 export class NoEngineError extends Error {
   constructor() {
@@ -9,11 +21,11 @@ export class NoEngineError extends Error {
   }
 }
 
+/** An engine's refusal, with the contract's code (which decides the exit code). */
 export class ApiError extends Error {
   constructor(
     message: string,
-    readonly code: string,
-    readonly status: number,
+    readonly code: ErrorCode,
   ) {
     super(message);
   }
@@ -28,7 +40,7 @@ export class ControlClient {
     if (!endpoint) throw new NoEngineError();
     const client = new ControlClient(endpoint);
     try {
-      await client.call('GET', '/api/status');
+      await client.call('getStatus');
     } catch (error) {
       if (error instanceof ApiError) throw error;
       throw new NoEngineError();
@@ -40,19 +52,51 @@ export class ControlClient {
     return `http://127.0.0.1:${this.endpoint.port}`;
   }
 
+  /** Calls one operation of the contract; its refusal is thrown as an ApiError. */
+  async call<K extends HttpOperation>(
+    name: K,
+    ...args: RequestOf<K> extends undefined ? [] : [RequestOf<K>, number?]
+  ): Promise<ResultOf<K>> {
+    const [request, timeoutMs = 120_000] = args as [unknown, number?];
+    const { method, path } = OPERATIONS[name];
+    const timeout = timeoutSignal(timeoutMs);
+    let payload: ApiResult<ResultOf<K>>;
+    try {
+      const query = method === 'GET' ? encodeQuery(request) : '';
+      const response = await fetch(`${this.baseUrl}${path}${query}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.endpoint.token}`,
+          ...(method === 'POST' && request !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(method === 'POST' && request !== undefined ? { body: JSON.stringify(request) } : {}),
+        signal: timeout.signal,
+      });
+      payload = (await response.json()) as ApiResult<ResultOf<K>>;
+    } finally {
+      timeout.clear();
+    }
+    if ('error' in payload)
+      throw new ApiError(
+        payload.error.message,
+        isErrorCode(payload.error.code) ? payload.error.code : 'bad-response',
+      );
+    return payload.result;
+  }
+
   /**
-   * Follows GET /api/events (Server-Sent Events) until `signal` aborts or the
-   * engine goes; calls `onEvent` with each event's name and parsed data.
+   * Follows the event stream (Server-Sent Events) until `signal` aborts or the engine goes;
+   * calls `onEvent` with each topic and its parsed payload.
    */
-  async events(onEvent: (event: string, data: unknown) => void, signal: AbortSignal): Promise<void> {
-    const response = await fetch(`${this.baseUrl}/api/events`, {
+  async events(onEvent: (topic: TopicName, data: unknown) => void, signal: AbortSignal): Promise<void> {
+    const response = await fetch(`${this.baseUrl}${EVENTS_PATH}`, {
       headers: { authorization: `Bearer ${this.endpoint.token}`, accept: 'text/event-stream' },
       signal,
     });
     if (!response.ok || !response.body) {
       const payload = (await response.json().catch(() => undefined)) as ApiResult<unknown> | undefined;
-      const message = payload && 'error' in payload ? payload.error.message : `HTTP ${response.status}`;
-      throw new ApiError(message, 'events-refused', response.status);
+      if (payload && 'error' in payload) throw new ApiError(payload.error.message, payload.error.code);
+      throw new ApiError(`The event stream answered HTTP ${response.status}.`, 'bad-response');
     }
     const decoder = new TextDecoder();
     let buffered = '';
@@ -63,35 +107,13 @@ export class ControlClient {
         while ((end = buffered.indexOf('\n\n')) >= 0) {
           const block = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const topic = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data !== undefined) onEvent(event, JSON.parse(data) as unknown);
+          if (isTopicName(topic) && data !== undefined) onEvent(topic, JSON.parse(data) as unknown);
         }
       }
     } catch (error) {
       if (!signal.aborted) throw error;
     }
-  }
-
-  async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
-    const timeout = timeoutSignal(timeoutMs);
-    let payload: ApiResult<T>;
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.endpoint.token}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: timeout.signal,
-      });
-      payload = (await response.json()) as ApiResult<T>;
-    } finally {
-      timeout.clear();
-    }
-    if ('error' in payload) throw new ApiError(payload.error.message, payload.error.code, response.status);
-    return payload.result;
   }
 }

@@ -1,51 +1,55 @@
 /**
- * The engine's HTTP API on 127.0.0.1, for the CLI and the browser dashboard.
- * Every request needs the token; the Host header must name this server (no
- * DNS rebinding) and a browser Origin must be our own; bodies are small;
+ * The engine's HTTP API on 127.0.0.1, for the CLI and the browser dashboard: the routes are the
+ * contract's table (contract/operations.ts), every request goes through the same dispatch as the
+ * window's IPC, and the pushes are the same hub's. Every request needs the token; the Host header
+ * must name this server (no DNS rebinding) and a browser Origin must be our own; bodies are small;
  * no CORS headers are ever sent.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { ApiResult, EngineStatus } from '../../preload/api.js';
-import type { Engine } from '../engine/engine.js';
-import { UserError, errorMessage } from '../engine/errors.js';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import {
+  EVENTS_PATH,
+  OPERATIONS,
+  decodeQuery,
+  httpStatusOf,
+  operationsFor,
+  type ApiResult,
+  type Handlers,
+  type OperationName,
+} from '../../contract/index.js';
+import { UserError } from '../engine/errors.js';
 import { packageRoot } from '../engine/package-root.js';
-import { EventStreamHub } from './event-stream.js';
+import { dispatch, toApiError } from '../service/dispatch.js';
+import type { PushHub } from '../service/push-hub.js';
+import { EventStreams } from './event-stream.js';
 import { createStaticFiles } from './static-files.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface ControlServerOptions {
-  engine: Engine;
+  handlers: Partial<Handlers>;
+  push: PushHub;
   token: string;
   port?: number;
-  /** Called after the API was asked to stop the engine (e.g. `discovery-tray down`). */
-  onShutdown?: (reason: 'down' | 'stop') => void;
   /** The built dashboard (default: renderer/dist of the app). */
   dashboardRoot?: string;
 }
 
-type Handler = (body: unknown, url: URL) => unknown;
+/** `GET /api/status` → getStatus, for every operation the control API answers. */
+const ROUTES = new Map<string, OperationName>(
+  operationsFor('ui', 'cli').map((name) => [`${OPERATIONS[name].method} ${OPERATIONS[name].path}`, name]),
+);
+const PATHS = new Set([...operationsFor('ui', 'cli').map((name) => OPERATIONS[name].path), EVENTS_PATH]);
 
 export class ControlServer {
   private server: Server | undefined;
   private port = 0;
-  private readonly events: EventStreamHub;
+  private readonly events: EventStreams;
   private readonly dashboard: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
   constructor(private readonly options: ControlServerOptions) {
-    this.events = new EventStreamHub(options.engine);
+    this.events = new EventStreams(options.push);
     this.dashboard = createStaticFiles({
       root: options.dashboardRoot ?? join(packageRoot(), 'renderer', 'dist'),
     });
@@ -54,11 +58,6 @@ export class ControlServer {
   /** The dashboard for a browser; the token travels in the fragment, so it never reaches a log. */
   get dashboardUrl(): string {
     return `http://127.0.0.1:${this.port}/#token=${this.options.token}`;
-  }
-
-  /** EngineStatus as the dashboard reads it, with where a browser finds the dashboard. */
-  private statusView(): EngineStatus & { dashboard: { url: string } } {
-    return { ...this.options.engine.status(), dashboard: { url: this.dashboardUrl } };
   }
 
   /** Open Server-Sent Events streams (GET /api/events). */
@@ -99,43 +98,6 @@ export class ControlServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private routes(): Record<string, Handler> {
-    const { engine } = this.options;
-    return {
-      'GET /api/status': () => this.statusView(),
-      'GET /api/timeline': (_body, url) =>
-        engine.timeline.list(Number(url.searchParams.get('after') ?? 0) || 0),
-      'POST /api/scale': (body) => {
-        const request = (body ?? {}) as { service?: unknown; count?: unknown };
-        return engine.scale(request.service, request.count);
-      },
-      'GET /api/hits': () => engine.hits(),
-      'GET /api/traffic': () => engine.traffic(),
-      'POST /api/traffic': (body) => engine.startTraffic(body),
-      'POST /api/traffic/stop': () => engine.stopTraffic(),
-      'POST /api/demo/start': () => engine.startDemo(),
-      'POST /api/demo/stop': () => engine.stopDemo(),
-      'GET /api/template': () => ({ source: engine.templateSource() }),
-      'POST /api/template': (body) => {
-        const source = (body as { source?: unknown } | undefined)?.source;
-        if (typeof source !== 'string')
-          throw new HttpError(400, 'Send {"source": "<template text>"}.', 'bad-request');
-        engine.setTemplate(source);
-        // The render and reload happen in the background; their outcome shows in the next status.
-        return this.statusView();
-      },
-      'POST /api/down': async () => {
-        const removed = await engine.removeStack();
-        setImmediate(() => this.options.onShutdown?.('down'));
-        return { removed };
-      },
-      'POST /api/stop': () => {
-        setImmediate(() => this.options.onShutdown?.('stop'));
-        return { stopping: true };
-      },
-    };
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       this.checkHost(req);
@@ -144,35 +106,34 @@ export class ControlServer {
       this.checkOrigin(req);
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
       // EventSource cannot send headers: this one route may carry the token in the query instead.
-      const isEvents = url.pathname === '/api/events';
+      const isEvents = url.pathname === EVENTS_PATH;
       this.checkToken(req, isEvents ? (url.searchParams.get('token') ?? undefined) : undefined);
-      if (isEvents) {
-        if (req.method !== 'GET')
-          throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}.`, 'method-not-allowed');
-        const after = Number(url.searchParams.get('after'));
-        this.events.add(
-          res,
-          Number.isInteger(after) && after >= 0 && url.searchParams.has('after') ? after : undefined,
-        );
-        return;
+      const route = `${req.method} ${url.pathname}`;
+      if (isEvents && req.method === 'GET') return this.openEvents(res, url);
+      const name = ROUTES.get(route);
+      if (!name) {
+        throw PATHS.has(url.pathname)
+          ? new UserError(`${req.method} is not allowed on ${url.pathname}.`, 'method-not-allowed')
+          : new UserError(`Unknown API path ${url.pathname}.`, 'not-found');
       }
-      const routes = this.routes();
-      const handler = routes[`${req.method} ${url.pathname}`];
-      if (!handler) {
-        const known = Object.keys(routes).some((key) => key.endsWith(` ${url.pathname}`));
-        throw known
-          ? new HttpError(405, `${req.method} is not allowed on ${url.pathname}.`, 'method-not-allowed')
-          : new HttpError(404, `Unknown API path ${url.pathname}.`, 'not-found');
-      }
-      const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
-      this.reply(res, 200, { result: await handler(body, url) });
+      const request = req.method === 'GET' ? decodeQuery(url.searchParams) : await readJsonBody(req);
+      this.reply(res, await dispatch(this.options.handlers, name, request));
     } catch (error) {
-      if (error instanceof HttpError)
-        this.reply(res, error.status, { error: { message: error.message, code: error.code } });
-      else if (error instanceof UserError)
-        this.reply(res, 400, { error: { message: error.message, code: error.code } });
-      else this.reply(res, 500, { error: { message: errorMessage(error), code: 'internal' } });
+      this.reply(res, { error: toApiError(error) });
     }
+  }
+
+  private openEvents(res: ServerResponse, url: URL): void {
+    if (!this.events.hasRoom)
+      throw new UserError(
+        'Too many dashboards are open on this engine; close one and reload.',
+        'too-many-clients',
+      );
+    const after = Number(url.searchParams.get('after'));
+    this.events.add(
+      res,
+      url.searchParams.has('after') && Number.isInteger(after) && after >= 0 ? after : undefined,
+    );
   }
 
   private allowedHosts(): Set<string> {
@@ -180,13 +141,11 @@ export class ControlServer {
   }
 
   private checkHost(req: IncomingMessage): void {
-    if (!this.allowedHosts().has((req.headers.host ?? '').toLowerCase())) {
-      throw new HttpError(
-        403,
+    if (!this.allowedHosts().has((req.headers.host ?? '').toLowerCase()))
+      throw new UserError(
         'This API answers only to requests addressed to 127.0.0.1 or localhost.',
-        'bad-host',
+        'forbidden',
       );
-    }
   }
 
   private checkOrigin(req: IncomingMessage): void {
@@ -194,25 +153,23 @@ export class ControlServer {
     if (origin === undefined) return;
     const allowed = [...this.allowedHosts()].map((host) => `http://${host}`);
     if (!allowed.includes(origin.toLowerCase()))
-      throw new HttpError(403, 'Cross-origin requests are refused.', 'bad-origin');
+      throw new UserError('Cross-origin requests are refused.', 'forbidden');
   }
 
   private checkToken(req: IncomingMessage, fromQuery?: string): void {
     const header = req.headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : (fromQuery ?? ''));
     const expected = Buffer.from(this.options.token);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new HttpError(
-        401,
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new UserError(
         'Missing or wrong token. The CLI reads it from the state folder; the dashboard URL carries it.',
         'unauthorized',
       );
-    }
   }
 
-  private reply(res: ServerResponse, status: number, payload: ApiResult<unknown>): void {
+  private reply(res: ServerResponse, payload: ApiResult<unknown>): void {
     const text = JSON.stringify(payload);
-    res.writeHead(status, {
+    res.writeHead('error' in payload ? httpStatusOf(payload.error.code) : 200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
       'cache-control': 'no-store',
@@ -223,21 +180,19 @@ export class ControlServer {
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES)
-    throw new HttpError(413, `Request body over ${MAX_BODY_BYTES} bytes.`, 'too-large');
+  const tooLarge = (): UserError => new UserError(`Request body over ${MAX_BODY_BYTES} bytes.`, 'too-large');
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new HttpError(413, `Request body over ${MAX_BODY_BYTES} bytes.`, 'too-large');
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return undefined;
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
-    throw new HttpError(400, 'The request body is not JSON.', 'bad-request');
+    throw new UserError('The request body is not JSON.', 'bad-request');
   }
 }

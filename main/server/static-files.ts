@@ -7,25 +7,9 @@
 import { readFile, realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { CONTENT_TYPES, DASHBOARD_CSP, contentTypeOf } from './dashboard-assets.js';
 
-/** The same policy as the meta tag in renderer/index.html, plus what only a header can say. */
-export const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
-  "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
+export { DASHBOARD_CSP };
 
 /** An asset name as Vite writes it: one path segment of safe characters with a known extension. */
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -61,7 +45,7 @@ export function createStaticFiles(
         decoded = '';
       }
       file =
-        ASSET_NAME.test(decoded) && !decoded.includes('..') && CONTENT_TYPES[extname(decoded)]
+        ASSET_NAME.test(decoded) && !decoded.includes('..') && CONTENT_TYPES[extname(decoded).toLowerCase()]
           ? join(assetsRoot, decoded)
           : '';
     } else return false;
@@ -81,7 +65,7 @@ export function createStaticFiles(
       send(res, 404, 'text/plain; charset=utf-8', Buffer.from(text), req.method);
       return true;
     }
-    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    const type = contentTypeOf(extname(file));
     const immutable = pathname.startsWith('/assets/');
     send(res, 200, type, body, req.method, {
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-store',

@@ -1,4 +1,4 @@
-import type { DiscoveryTrayApi } from '../../preload/api';
+import type { DiscoveryTrayApi } from '../../contract/index';
 
 declare global {
   interface Window {

@@ -11,12 +11,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
-import { ControlServer } from '../../main/server/control-server.js';
-import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
-import { startDashboardOrigin, type DashboardOrigin } from './dashboard-server.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
+import type { ControlServer } from '../../main/server/control-server.js';
+import { controlServerFor, removeTestStack, startTestEngine } from '../support/engine-fixture.js';
 
 const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
-const distDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
 const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
 const CHROMIUM = process.env.DT_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -31,8 +30,9 @@ const DESKTOP = { width: 1280, height: 900 };
 
 describe('dashboard end to end (Chromium, real engine)', () => {
   let engine: Engine | undefined;
+  let app: DiscoveryService | undefined;
   let control: ControlServer | undefined;
-  let origin: DashboardOrigin | undefined;
+  let origin: string | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext;
   let page: Page;
@@ -65,11 +65,12 @@ describe('dashboard end to end (Chromium, real engine)', () => {
 
   beforeAll(async () => {
     await build({ root: rendererDir, configFile: `${rendererDir}vite.config.ts`, logLevel: 'warn' });
-    engine = await startTestEngine({ webCount: 1 });
+    ({ engine, app } = await startTestEngine({ webCount: 1 }));
     project = engine.config.project;
-    control = new ControlServer({ engine, token });
-    const apiPort = await control.listen();
-    origin = await startDashboardOrigin(apiPort, distDir);
+    // The control server serves the built dashboard and the API on one 127.0.0.1 origin.
+    control = controlServerFor(app, token);
+    await control.listen();
+    origin = control.address.url;
     await mkdir(docsDir, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
@@ -90,13 +91,12 @@ describe('dashboard end to end (Chromium, real engine)', () => {
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-    await origin?.close().catch(() => undefined);
     await control?.close().catch(() => undefined);
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
   });
 
   it('opens the dashboard with the token from the URL and shows one backend', async () => {
-    await page.goto(`${origin!.url}/?token=${token}`);
+    await page.goto(`${origin!}/?token=${token}`);
     await expect.poll(() => rows(), { timeout: 15_000 }).toBe(1);
     // The token moved into sessionStorage and out of the visible URL.
     expect(page.url()).not.toContain(token);
@@ -191,7 +191,7 @@ describe('dashboard end to end (Chromium, real engine)', () => {
     const dark = await browser!.newContext({ viewport: DESKTOP, colorScheme: 'dark' });
     try {
       const darkPage = await dark.newPage();
-      await darkPage.goto(`${origin!.url}/?token=${token}`);
+      await darkPage.goto(`${origin!}/?token=${token}`);
       await expect.poll(() => rows(darkPage), { timeout: 15_000 }).toBe(3);
       const background = await darkPage.evaluate<string>('getComputedStyle(document.body).backgroundColor');
       expect(background).toBe('rgb(20, 23, 28)');

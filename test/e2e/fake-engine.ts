@@ -1,19 +1,21 @@
 /**
- * A stand-in engine that speaks the HTTP mapping of preload/api.ts (JSON with a bearer
- * token, ApiResult envelopes, Server-Sent Events at /api/events?token=) and serves the built
- * dashboard through createStaticFiles. It lets the browser path of the dashboard (token
- * handling, EventSource, chart.js under the CSP) be checked in Chromium without Docker.
+ * A stand-in engine for the dashboard's browser path: the real control server (routes, token,
+ * Host/Origin checks, static files, Server-Sent Events through the real push hub), in front of
+ * handlers that make up their data instead of asking Docker. The HTTP shape therefore cannot
+ * drift from what the real engine answers: only the data is fake. No Docker needed.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type {
-  EngineStatus,
-  HitsSnapshot,
-  InstanceView,
-  TimelineEvent,
-  TrafficStatus,
-} from '../../preload/api.js';
-import { createStaticFiles } from '../../main/server/static-files.js';
+import {
+  Emitter,
+  type EngineStatus,
+  type Handlers,
+  type HitsSnapshot,
+  type InstanceView,
+  type TimelineEvent,
+  type TopicName,
+  type TrafficStatus,
+} from '../../contract/index.js';
+import { ControlServer } from '../../main/server/control-server.js';
+import { PushHub } from '../../main/service/push-hub.js';
 
 export interface FakeEngine {
   url: string;
@@ -37,15 +39,14 @@ function web(n: number, state: InstanceView['state'] = 'serving'): InstanceView 
 }
 
 export async function startFakeEngine(distRoot: string, token: string): Promise<FakeEngine> {
-  const serveStatic = createStaticFiles({ root: distRoot });
   const scaleCalls: number[] = [];
+  const changed = new Emitter<TopicName>();
   let count = 1;
   let seq = 0;
   const timeline: TimelineEvent[] = [];
   const series = new Map<string, number[]>();
   const recent: string[] = [];
   let sent = 0;
-  const streams = new Set<ServerResponse>();
 
   const status = (): EngineStatus => {
     const instances = Array.from({ length: count }, (_, i) => web(i + 1));
@@ -83,8 +84,33 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
     recent: [...recent],
   });
 
-  const send = (event: string, data: unknown): void => {
-    for (const res of streams) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const handlers: Partial<Handlers> = {
+    getStatus: status,
+    getHits: hits,
+    getTraffic: traffic,
+    getTimeline: (request) => timeline.filter((e) => e.seq > (request?.after ?? 0)),
+    getTemplate: () => ({ name: 'nginx.ctmpl', source: 'x' }),
+    scale: ({ count: wanted }) => {
+      scaleCalls.push(wanted);
+      const before = count;
+      count = wanted;
+      for (let n = before + 1; n <= count; n++) {
+        const at = Date.now();
+        const containerId = `container-${n}`;
+        timeline.push({ seq: ++seq, at, kind: 'container-started', message: 'started', containerId });
+        timeline.push({
+          seq: ++seq,
+          at: at + 12,
+          kind: 'registered',
+          message: 'registered',
+          containerId,
+          sincePreviousMs: 12,
+        });
+      }
+      changed.emit('timeline');
+      changed.emit('status');
+      return { service: 'web', desired: count, running: count, superseded: false, warnings: [] };
+    },
   };
 
   // One tick a second: round-robin 6 requests over the backends, as nginx would.
@@ -104,81 +130,31 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
     }
     sent += 6;
     recent.splice(0, Math.max(0, recent.length - 30));
-    send('hits', hits());
-    send('traffic', traffic());
+    changed.emit('hits');
   }, 1000);
 
-  const reply = (res: ServerResponse, code: number, body: unknown): void => {
-    res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (await serveStatic(req, res)) return;
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/api/events') {
-      if (url.searchParams.get('token') !== token)
-        return reply(res, 401, { error: { message: 'token', code: 'unauthorized' } });
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-      res.write(`event: status\ndata: ${JSON.stringify(status())}\n\n`);
-      streams.add(res);
-      req.on('close', () => streams.delete(res));
-      return;
-    }
-    if (req.headers.authorization !== `Bearer ${token}`)
-      return reply(res, 401, { error: { message: 'Missing or wrong token.', code: 'unauthorized' } });
-    const route = `${req.method} ${url.pathname}`;
-    if (route === 'GET /api/status') return reply(res, 200, { result: status() });
-    if (route === 'GET /api/hits') return reply(res, 200, { result: hits() });
-    if (route === 'GET /api/traffic') return reply(res, 200, { result: traffic() });
-    if (route === 'GET /api/timeline') return reply(res, 200, { result: timeline });
-    if (route === 'GET /api/template')
-      return reply(res, 200, { result: { name: 'nginx.ctmpl', source: 'x' } });
-    if (route === 'POST /api/scale') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { count: number };
-      scaleCalls.push(body.count);
-      const before = count;
-      count = body.count;
-      for (let n = before + 1; n <= count; n++) {
-        const at = Date.now();
-        timeline.push({
-          seq: ++seq,
-          at,
-          kind: 'container-started',
-          message: 'started',
-          containerId: `container-${n}`,
-        });
-        timeline.push({
-          seq: ++seq,
-          at: at + 12,
-          kind: 'registered',
-          message: 'registered',
-          containerId: `container-${n}`,
-          sincePreviousMs: 12,
-        });
-      }
-      send('timeline', timeline.slice(-2 * Math.max(0, count - before)));
-      send('status', status());
-      return reply(res, 200, {
-        result: { service: 'web', desired: count, running: count, superseded: false, warnings: [] },
-      });
-    }
-    return reply(res, 404, { error: { message: `Unknown API path ${url.pathname}.`, code: 'not-found' } });
-  };
-
-  const server: Server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const push = new PushHub(
+    {
+      status,
+      hits,
+      traffic,
+      timelineAfter: (after) => timeline.filter((e) => e.seq > after),
+      latestSeq: () => seq,
+      onChange: (listener) => changed.on(listener),
+    },
+    // Pushes as soon as they happen, so the test does not wait on the one-second cadence.
+    100,
+  );
+  const server = new ControlServer({ handlers, push, token, dashboardRoot: distRoot });
+  const port = await server.listen();
   return {
     url: `http://127.0.0.1:${port}`,
     token,
     scaleCalls,
     close: async () => {
       clearInterval(tick);
-      for (const res of streams) res.end();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      push.close();
+      await server.close();
     },
   };
 }

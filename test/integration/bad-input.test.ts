@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { STACK_LABEL } from '../../main/engine/stack/stack-config.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
 import { TestResources, docker } from '../support/docker-fixtures.js';
@@ -33,12 +34,13 @@ const INJECTED = /listen 9999|include \/etc|return 200/;
 
 describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', () => {
   let engine: Engine;
+  let app: DiscoveryService;
   const resources = new TestResources();
 
   beforeAll(async () => {
-    engine = await startTestEngine({ webCount: 1 });
-    engine.setTemplate(REVEALING_TEMPLATE);
-    await waitFor('the revealing template to be live', () => engine.status().lb.config?.includes('tags='), {
+    ({ engine, app } = await startTestEngine({ webCount: 1 }));
+    app.setTemplate({ source: REVEALING_TEMPLATE });
+    await waitFor('the revealing template to be live', () => app.getStatus().lb.config?.includes('tags='), {
       timeoutMs: 20_000,
       intervalMs: 50,
     });
@@ -46,11 +48,11 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
 
   afterAll(async () => {
     await resources.cleanup();
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
   });
 
   it('drops crafted registrations made straight in Consul before they reach nginx', async () => {
-    const consul = engine.status().consul.url;
+    const consul = app.getStatus().consul.url;
     const crafted = [
       {
         ID: 'evil-tags',
@@ -82,13 +84,13 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
       // The two entries with a safe address stay, stripped of what was unsafe; the third is left out.
       await waitFor(
         'the crafted services to be rendered',
-        () => engine.status().lb.config?.includes('10.0.0.2'),
+        () => app.getStatus().lb.config?.includes('10.0.0.2'),
         {
           timeoutMs: 20_000,
           intervalMs: 50,
         },
       );
-      const config = engine.status().lb.config ?? '';
+      const config = app.getStatus().lb.config ?? '';
       expect(config).toContain('server 10.0.0.1:80;');
       expect(config).toContain('evil-meta tags=backend note=');
       expect(config).not.toMatch(INJECTED);
@@ -101,7 +103,7 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
       expect(warnings.join('\n')).toMatch(/evil-meta.*meta "note" was dropped/);
       expect(warnings.join('\n')).toMatch(/evil-address.*is not an IP address/);
       // nginx accepted the config and keeps serving.
-      expect(engine.status().lb.lastError).toBeUndefined();
+      expect(app.getStatus().lb.lastError).toBeUndefined();
     } finally {
       for (const { ID } of crafted)
         await fetch(`${consul}/v1/agent/service/deregister/${ID}`, {
@@ -125,46 +127,46 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
     const name = (await container.inspect()).Name.slice(1);
     await waitFor(
       'the malformed container to be registered',
-      () => engine.status().lb.config?.includes(name),
+      () => app.getStatus().lb.config?.includes(name),
       {
         timeoutMs: 20_000,
         intervalMs: 50,
       },
     );
-    const config = engine.status().lb.config ?? '';
+    const config = app.getStatus().lb.config ?? '';
     const line = config.split('\n').find((l) => l.includes(name)) ?? '';
     expect(line).toMatch(/tags=backend,ok note=$/);
     expect(config).not.toMatch(INJECTED);
     // The demo's own backend still serves.
-    const web = engine.status().services.find((s) => s.name === 'web');
+    const web = app.getStatus().services.find((s) => s.name === 'web');
     expect(web?.instances.length).toBeGreaterThanOrEqual(2);
-    expect((await probe(engine.status().lb.url, 'get')).ok).toBe(true);
+    expect((await probe(app.getStatus().lb.url, 'get')).ok).toBe(true);
   });
 
   it('refuses a template that loops for ever or renders megabytes, with its position, and keeps the last good config', async () => {
-    const good = engine.status().lb.config;
-    const generation = engine.status().lb.generation;
+    const good = app.getStatus().lb.config;
+    const generation = app.getStatus().lb.generation;
     const explode = `{{range $i, $_ := service "web"}}{{end}}{{define "x"}}{{template "x" .}}{{end}}{{template "x" .}}`;
     const huge = `{{range service "web"}}{{printf "%0999999d" 1}}{{printf "%0999999d" 1}}{{end}}`;
     for (const source of [explode, huge]) {
       const started = Date.now();
       try {
-        engine.setTemplate(source);
+        app.setTemplate({ source });
       } catch {
         // Refused up front is fine too; the status must still say why.
       }
-      await waitFor('the template error', () => engine.status().template.lastError, {
+      await waitFor('the template error', () => app.getStatus().template.lastError, {
         timeoutMs: 10_000,
         intervalMs: 20,
       });
       expect(Date.now() - started).toBeLessThan(10_000);
-      const error = engine.status().template.lastError;
+      const error = app.getStatus().template.lastError;
       expect(error?.message).toMatch(/\d+:\d+|depth|limit/);
-      expect(engine.status().lb.config).toBe(good);
-      expect(engine.status().lb.generation).toBe(generation);
-      expect((await probe(engine.status().lb.url, 'post')).ok).toBe(true);
-      engine.setTemplate(REVEALING_TEMPLATE);
-      await waitFor('the error to clear', () => !engine.status().template.lastError, {
+      expect(app.getStatus().lb.config).toBe(good);
+      expect(app.getStatus().lb.generation).toBe(generation);
+      expect((await probe(app.getStatus().lb.url, 'post')).ok).toBe(true);
+      app.setTemplate({ source: REVEALING_TEMPLATE });
+      await waitFor('the error to clear', () => !app.getStatus().template.lastError, {
         timeoutMs: 10_000,
         intervalMs: 20,
       });

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineStatus, HitsSnapshot, TrafficStatus } from '../../preload/api.js';
+import type { EngineStatus, HitsSnapshot, TrafficStatus } from '../../contract/index.js';
 import { removeTestStack } from '../support/engine-fixture.js';
 import { testImages } from '../support/images.js';
 import { freePort } from '../support/ports.js';

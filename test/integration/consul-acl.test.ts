@@ -52,12 +52,16 @@ describe("a user's Consul with ACLs (real Docker, Consul, nginx)", () => {
         printed.push(args.map(String).join(' '));
       });
     }
-    engine = await startTestEngine({ webCount: 1, consulAddress: `127.0.0.1:${port}`, consulToken: token });
+    ({ engine } = await startTestEngine({
+      webCount: 1,
+      consulAddress: `127.0.0.1:${port}`,
+      consulToken: token,
+    }));
   });
 
   afterAll(async () => {
     vi.restoreAllMocks();
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
     await resources.cleanup();
   });
 

@@ -6,8 +6,9 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
-import { ControlServer } from '../../main/server/control-server.js';
-import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
+import type { ControlServer } from '../../main/server/control-server.js';
+import { controlServerFor, removeTestStack, startTestEngine } from '../support/engine-fixture.js';
 
 interface Reply {
   status: number;
@@ -46,24 +47,25 @@ function call(
 
 describe('control API security (real engine)', () => {
   let engine: Engine;
+  let app: DiscoveryService;
   let server: ControlServer;
   let port: number;
   const token = 'test-token-0123456789abcdefghijklmnop';
 
   beforeAll(async () => {
-    engine = await startTestEngine({ webCount: 1 });
-    server = new ControlServer({ engine, token });
+    ({ engine, app } = await startTestEngine({ webCount: 1 }));
+    server = controlServerFor(app, token);
     port = await server.listen();
   });
 
   afterAll(async () => {
     await server.close();
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
   });
 
   const host = (): Record<string, string> => ({ host: `127.0.0.1:${port}` });
   const auth = (): Record<string, string> => ({ ...host(), authorization: `Bearer ${token}` });
-  const webCount = (): number | undefined => engine.status().services.find((s) => s.name === 'web')?.running;
+  const webCount = (): number | undefined => app.getStatus().services.find((s) => s.name === 'web')?.running;
   const scaleBody = JSON.stringify({ service: 'web', count: 3 });
 
   it('answers a correct request', async () => {
@@ -75,7 +77,7 @@ describe('control API security (real engine)', () => {
   });
 
   it('answers a template change with the status, as the contract says', async () => {
-    const source = engine.templateSource();
+    const source = app.getTemplate().source;
     const reply = await call(port, {
       method: 'POST',
       path: '/api/template',
@@ -86,8 +88,8 @@ describe('control API security (real engine)', () => {
     const status = (JSON.parse(reply.body) as { result: { state: string; template: { name: string } } })
       .result;
     expect(status.state).toBe('ready');
-    expect(status.template.name).toBe(engine.status().template.name);
-    expect(engine.templateSource()).toBe(source);
+    expect(status.template.name).toBe(app.getStatus().template.name);
+    expect(app.getTemplate().source).toBe(source);
   });
 
   it('refuses requests without the token or with a wrong one, and changes nothing', async () => {
@@ -138,7 +140,7 @@ describe('control API security (real engine)', () => {
       body: JSON.stringify({ source: 'x'.repeat(200 * 1024) }),
     });
     expect(big.status).toBe(413);
-    expect(engine.status().template.lastError).toBeUndefined();
+    expect(app.getStatus().template.lastError).toBeUndefined();
     expect((await call(port, { path: '/api/frobnicate', headers: auth() })).status).toBe(404);
     expect((await call(port, { method: 'DELETE', path: '/api/scale', headers: auth() })).status).toBe(405);
     const notJson = await call(port, {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
@@ -20,39 +21,40 @@ async function backendsOf(url: string, count: number): Promise<string[]> {
 
 describe('the classic demo (real Docker, Consul, nginx)', () => {
   let engine: Engine;
+  let app: DiscoveryService;
   let lbUrl: string;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ webCount: 1 });
-    lbUrl = engine.status().lb.url;
+    ({ engine, app } = await startTestEngine({ webCount: 1 }));
+    lbUrl = app.getStatus().lb.url;
   });
 
   afterAll(async () => {
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
   });
 
   it('routes every request to the one backend, then round-robins over three, then one again', async () => {
     const one = await backendsOf(lbUrl, 6);
     expect(new Set(one).size).toBe(1);
 
-    const up = await engine.scale('web', 3);
+    const up = await app.call('scale', { service: 'web', count: 3 });
     expect(up).toMatchObject({ desired: 3, running: 3, superseded: false, warnings: [] });
     const three = await backendsOf(lbUrl, 6);
     expect(new Set(three).size).toBe(3);
     // In turn: each window of three consecutive requests covers all three backends.
     for (let i = 0; i + 3 <= three.length; i += 3) expect(new Set(three.slice(i, i + 3)).size).toBe(3);
 
-    const web = engine.status().services.find((s) => s.name === 'web');
+    const web = app.getStatus().services.find((s) => s.name === 'web');
     expect(web?.instances.filter((i) => i.state === 'serving')).toHaveLength(3);
 
-    const down = await engine.scale('web', 1);
+    const down = await app.call('scale', { service: 'web', count: 1 });
     expect(down).toMatchObject({ desired: 1, running: 1 });
     const again = await backendsOf(lbUrl, 6);
     expect(new Set(again).size).toBe(1);
   });
 
   it('drops not one request while scaling 3 → 1 → 3 under GET, POST and slow load', async () => {
-    await engine.scale('web', 3);
+    await app.call('scale', { service: 'web', count: 3 });
     let loadDone = false;
     const load = runLoad({
       url: lbUrl,
@@ -68,8 +70,8 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
     let cyclesUnderLoad = 0;
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (let cycle = 0; cycle < 10 && !loadDone; cycle++) {
-      await engine.scale('web', 1);
-      await engine.scale('web', 3);
+      await app.call('scale', { service: 'web', count: 1 });
+      await app.call('scale', { service: 'web', count: 3 });
       if (!loadDone) cyclesUnderLoad++;
     }
     const report = await load;
@@ -86,7 +88,7 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
   }, 300_000);
 
   it('refuses bad scale values and changes nothing', async () => {
-    const before = engine.status().services.find((s) => s.name === 'web')?.running;
+    const before = app.getStatus().services.find((s) => s.name === 'web')?.running;
     for (const [service, count] of [
       ['web', -1],
       ['web', 1.5],
@@ -94,42 +96,47 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
       ['web', 'three'],
       ['db', 2],
     ] as const) {
-      await expect(engine.scale(service, count)).rejects.toThrow(/Nothing was changed/);
+      // As a front end would send them: through the contract's validator.
+      await expect(app.call('scale', { service, count } as never)).rejects.toThrow(/Nothing was changed/);
     }
-    expect(engine.status().services.find((s) => s.name === 'web')?.running).toBe(before);
+    expect(app.getStatus().services.find((s) => s.name === 'web')?.running).toBe(before);
   });
 
   it('keeps the last good config serving when the template breaks, and reports the error', async () => {
-    const good = engine.templateSource();
-    const generation = engine.status().lb.generation;
+    const good = app.getTemplate().source;
+    const generation = app.getStatus().lb.generation;
 
     // 1. A template syntax error is refused and shown; nginx never sees it.
-    expect(() => engine.setTemplate('upstream app {\n  {{range service "backend.web"}\n}')).toThrow(
+    expect(() => app.setTemplate({ source: 'upstream app {\n  {{range service "backend.web"}\n}' })).toThrow(
       /line 2|2:/,
     );
-    expect(engine.status().template.lastError?.message).toMatch(/2:/);
+    expect(app.getStatus().template.lastError?.message).toMatch(/2:/);
     expect((await probe(lbUrl, 'get')).ok).toBe(true);
 
     // 2. A template that renders an invalid nginx config: nginx -t refuses it, the old config keeps serving.
-    engine.setTemplate(good.replace('least_conn;', 'least_conn;\n  this_is_not_a_directive on;'));
-    await waitForLbError(engine);
-    const status = engine.status();
+    app.setTemplate({ source: good.replace('least_conn;', 'least_conn;\n  this_is_not_a_directive on;') });
+    await waitForLbError(app);
+    const status = app.getStatus();
     expect(status.lb.lastError?.message).toMatch(/unknown directive "this_is_not_a_directive"/);
     expect(status.lb.lastError?.excerpt?.join('\n')).toContain('this_is_not_a_directive');
     expect(status.lb.generation).toBe(generation);
     expect((await probe(lbUrl, 'post')).ok).toBe(true);
 
-    // 3. Back to the good template: the error clears.
-    engine.setTemplate(good);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(engine.status().template.lastError).toBeUndefined();
+    // 3. Back to the good template: it renders what nginx already serves, and every error clears
+    //    (the refused config's too, or the tray and the status bar would stay red for nothing).
+    app.setTemplate({ source: good });
+    const deadline = Date.now() + 5000;
+    while (app.getStatus().lb.lastError && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(app.getStatus().template.lastError).toBeUndefined();
+    expect(app.getStatus().lb.lastError).toBeUndefined();
+    expect(app.getStatus().lb.generation).toBe(generation);
     expect((await probe(lbUrl, 'get')).ok).toBe(true);
   });
 });
 
-async function waitForLbError(engine: Engine): Promise<void> {
+async function waitForLbError(app: DiscoveryService): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!engine.status().lb.lastError) {
+  while (!app.getStatus().lb.lastError) {
     if (Date.now() > deadline) throw new Error('nginx never refused the broken config');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
 import { docker } from '../support/docker-fixtures.js';
@@ -29,24 +30,25 @@ async function consulAnswers(consulUrl: string): Promise<boolean> {
 
 describe('faults (real Docker, Consul, nginx)', () => {
   let engine: Engine;
+  let app: DiscoveryService;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ webCount: 3 });
+    ({ engine, app } = await startTestEngine({ webCount: 3 }));
   });
 
   afterAll(async () => {
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
   });
 
   it('keeps the LB serving while Consul restarts and loses its data, then restores every registration within 2 s', async () => {
-    const consulUrl = engine.status().consul.url;
+    const consulUrl = app.getStatus().consul.url;
     const before = await catalogIds(consulUrl);
     expect(before).toHaveLength(3);
-    const generation = engine.status().lb.generation;
+    const generation = app.getStatus().lb.generation;
 
     let endLoad: () => void = () => undefined;
     const load = runLoad({
-      url: engine.status().lb.url,
+      url: app.getStatus().lb.url,
       total: 3000,
       concurrency: 2,
       deadlineMs: 60_000,
@@ -77,7 +79,7 @@ describe('faults (real Docker, Consul, nginx)', () => {
     expect(report.sent).toBeGreaterThan(50);
     expect(report.failures).toEqual([]);
     // Never an empty upstream: every config nginx got in the meantime routed to the three backends.
-    const status = engine.status();
+    const status = app.getStatus();
     expect(status.lb.config).not.toContain('65535');
     if (status.lb.generation > generation) expect(status.lb.previousConfig).not.toContain('65535');
     const kinds = engine.timeline.list().map((e) => e.kind);
@@ -89,7 +91,7 @@ describe('faults (real Docker, Consul, nginx)', () => {
     const project = engine.config.project;
     const lbName = `${project}-lb`;
     const before = await docker.getContainer(lbName).inspect();
-    const { config, generation } = engine.status().lb;
+    const { config, generation } = app.getStatus().lb;
     expect(config).toContain('server ');
     await docker.getContainer(lbName).remove({ force: true });
     const after = await waitFor(
@@ -105,12 +107,12 @@ describe('faults (real Docker, Consul, nginx)', () => {
     // A newer generation: the config was applied to the new container, not just kept from the old one.
     await waitFor(
       'the current config applied to the new LB',
-      () => engine.status().lb.generation > generation && engine.status().lb.config === config,
+      () => app.getStatus().lb.generation > generation && app.getStatus().lb.config === config,
       { timeoutMs: 30_000, intervalMs: 50 },
     );
     const backends = new Set<string>();
     for (let i = 0; i < 9; i++) {
-      const result = await probe(engine.status().lb.url, 'get');
+      const result = await probe(app.getStatus().lb.url, 'get');
       expect(result.ok, result.error).toBe(true);
       backends.add(result.backend ?? '');
     }
@@ -119,8 +121,8 @@ describe('faults (real Docker, Consul, nginx)', () => {
   });
 
   it('deregisters a web container killed by hand, and replaces it to keep the desired count', async () => {
-    const consulUrl = engine.status().consul.url;
-    const web = engine.status().services.find((s) => s.name === 'web');
+    const consulUrl = app.getStatus().consul.url;
+    const web = app.getStatus().services.find((s) => s.name === 'web');
     expect(web?.desired).toBe(3);
     const victim = web!.instances[0]!;
     await docker.getContainer(victim.containerId).kill();
@@ -135,7 +137,7 @@ describe('faults (real Docker, Consul, nginx)', () => {
     await waitFor(
       'a replacement to serve',
       () => {
-        const now = engine.status().services.find((s) => s.name === 'web');
+        const now = app.getStatus().services.find((s) => s.name === 'web');
         return (
           now?.instances.filter((i) => i.state === 'serving' && i.containerId !== victim.containerId)
             .length === 3

@@ -6,8 +6,9 @@
  * counted from nginx's access log instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HitsSnapshot, TimelineEvent } from '../../preload/api.js';
+import type { HitsSnapshot, TimelineEvent } from '../../contract/index.js';
 import type { Engine } from '../../main/engine/engine.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
 import { docker } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
@@ -20,29 +21,34 @@ function totalsByIp(hits: HitsSnapshot): Record<string, number> {
   return Object.fromEntries(hits.backends.map((b) => [ip(b.address), b.total]));
 }
 
-function webContainerIds(engine: Engine): string[] {
-  return (engine.status().services.find((s) => s.name === 'web')?.instances ?? []).map((i) => i.containerId);
+function webContainerIds(app: DiscoveryService): string[] {
+  return (app.getStatus().services.find((s) => s.name === 'web')?.instances ?? []).map((i) => i.containerId);
 }
 
 describe('hits from the web logs (simple-web)', () => {
   let engine: Engine;
+  let app: DiscoveryService;
   let lbUrl: string;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ webCount: 3 });
-    lbUrl = engine.status().lb.url;
+    ({ engine, app } = await startTestEngine({ webCount: 3 }));
+    lbUrl = app.getStatus().lb.url;
   });
 
   afterAll(async () => {
-    engine?.stopTraffic();
-    await removeTestStack(engine);
+    app?.stopTraffic();
+    await removeTestStack({ engine });
   });
 
   it('counts per backend what the load loop saw, with the round-robin order', async () => {
-    await waitFor('one log stream per web container', () => engine.openLogStreams().web === 3, {
-      timeoutMs: 10_000,
-    });
-    const before = totalsByIp(engine.hits());
+    await waitFor(
+      'one log stream per web container',
+      () => (engine.parts?.hits?.openLogStreams() ?? { web: 0, lb: 0 }).web === 3,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    const before = totalsByIp(app.getHits());
     const report = await runLoad({
       url: lbUrl,
       total: 300,
@@ -61,7 +67,7 @@ describe('hits from the web logs (simple-web)', () => {
     const hits = await waitFor(
       'the hits to catch up with the load',
       () => {
-        const now = engine.hits();
+        const now = app.getHits();
         const after = totalsByIp(now);
         const counted = Object.keys(report.byBackend).reduce(
           (a, k) => a + (after[k] ?? 0) - (before[k] ?? 0),
@@ -89,7 +95,7 @@ describe('hits from the web logs (simple-web)', () => {
     const shared = await waitFor(
       'a complete second with the load in it',
       () => {
-        const now = engine.hits();
+        const now = app.getHits();
         return now.backends.some((b) => b.share > 0) ? now : undefined;
       },
       { timeoutMs: 3000, intervalMs: 50 },
@@ -102,7 +108,7 @@ describe('hits from the web logs (simple-web)', () => {
 
   it('pushes one aggregated snapshot about once a second, not one per hit', async () => {
     const pushed: HitsSnapshot[] = [];
-    const off = engine.onHits((s) => pushed.push(s));
+    const off = engine.hitsChanged.on((s) => pushed.push(s));
     try {
       const report = await runLoad({
         url: lbUrl,
@@ -123,30 +129,30 @@ describe('hits from the web logs (simple-web)', () => {
   });
 
   it('drops the per-second rate of scaled-away backends to 0 and closes their log streams', async () => {
-    const idsBefore = webContainerIds(engine);
+    const idsBefore = webContainerIds(app);
     expect(idsBefore).toHaveLength(3);
-    const down = await engine.scale('web', 1);
+    const down = await app.call('scale', { service: 'web', count: 1 });
     expect(down.running).toBe(1);
-    const [kept] = webContainerIds(engine);
-    const keptAddress = engine.status().services.find((s) => s.name === 'web')!.instances[0]!;
+    const [kept] = webContainerIds(app);
+    const keptAddress = app.getStatus().services.find((s) => s.name === 'web')!.instances[0]!;
     const removed = idsBefore.filter((id) => id !== kept);
 
     await waitFor(
       'the log streams of the removed containers to close',
-      () => engine.openLogStreams().web === 1,
+      () => (engine.parts?.hits?.openLogStreams() ?? { web: 0, lb: 0 }).web === 1,
       {
         timeoutMs: 10_000,
       },
     );
-    expect(engine.openLogStreams()).toEqual({ web: 1, lb: 1 });
+    expect(engine.parts?.hits?.openLogStreams() ?? { web: 0, lb: 0 }).toEqual({ web: 1, lb: 1 });
     expect(removed).toHaveLength(2);
 
     // Keep traffic flowing (bounded) so that the kept backend has a rate and the others visibly none.
-    engine.startTraffic({ ratePerSecond: 20, durationSeconds: 6 });
+    app.startTraffic({ ratePerSecond: 20, durationSeconds: 6 });
     const hits = await waitFor(
       'only the kept backend to serve',
       () => {
-        const now = engine.hits();
+        const now = app.getHits();
         const keptRow = now.backends.find((b) => b.address === `${keptAddress.address}:${keptAddress.port}`);
         const others = now.backends.filter((b) => b !== keptRow && b.total > 0);
         return keptRow &&
@@ -160,17 +166,17 @@ describe('hits from the web logs (simple-web)', () => {
     );
     // The removed backends stay listed (their totals and series) until their window runs out.
     expect(hits.backends.filter((b) => b.total > 0)).toHaveLength(3);
-    engine.stopTraffic();
-    await engine.trafficIdle();
+    app.stopTraffic();
+    await engine.traffic.idle();
   });
 
   it('puts the whole discovery chain of a new container on the timeline, in order', async () => {
-    const before = new Set(webContainerIds(engine));
-    const up = await engine.scale('web', 2);
+    const before = new Set(webContainerIds(app));
+    const up = await app.call('scale', { service: 'web', count: 2 });
     expect(up.running).toBe(2);
-    const added = webContainerIds(engine).find((id) => !before.has(id));
+    const added = webContainerIds(app).find((id) => !before.has(id));
     expect(added).toBeDefined();
-    engine.startTraffic({ ratePerSecond: 20, durationSeconds: 5 });
+    app.startTraffic({ ratePerSecond: 20, durationSeconds: 5 });
     const chain = await waitFor(
       'the new container to serve its first request',
       () => {
@@ -179,8 +185,8 @@ describe('hits from the web logs (simple-web)', () => {
       },
       { timeoutMs: 15_000, intervalMs: 100 },
     );
-    engine.stopTraffic();
-    await engine.trafficIdle();
+    app.stopTraffic();
+    await engine.traffic.idle();
     const kinds = chain.map((e) => e.kind);
     expect(kinds).toEqual([
       'container-started',
@@ -192,13 +198,13 @@ describe('hits from the web logs (simple-web)', () => {
     assertPlausibleChain(chain);
 
     // And status --json carries the recent timeline.
-    const status = engine.status();
+    const status = app.getStatus();
     expect(status.timeline?.length).toBeGreaterThan(0);
     expect(status.timeline?.length).toBeLessThanOrEqual(100);
     expect(status.timeline?.some((e) => e.containerId === added && e.kind === 'first-request')).toBe(true);
 
     // The reverse on scale-down: out of Consul, out of the config, nginx reloaded, then stopped.
-    await engine.scale('web', 1);
+    await app.call('scale', { service: 'web', count: 1 });
     const gone = engine.timeline
       .list()
       .filter((e) => e.containerId === added && e.seq > chain.at(-1)!.seq)
@@ -225,6 +231,7 @@ describe('hits from the LB access log (a web image that logs nothing)', () => {
   const runId = `hits-${process.pid}`;
   const image = `discovery-tray-test/silent-web:${runId}`;
   let engine: Engine | undefined;
+  let app: DiscoveryService | undefined;
 
   beforeAll(async () => {
     // A busybox httpd serving a static page: not one line per request on its stdout.
@@ -248,11 +255,11 @@ describe('hits from the LB access log (a web image that logs nothing)', () => {
     } finally {
       await builder.remove({ force: true }).catch(() => undefined);
     }
-    engine = await startTestEngine({ webCount: 2, images: { ...baseImages(), web: image } });
+    ({ engine, app } = await startTestEngine({ webCount: 2, images: { ...baseImages(), web: image } }));
   });
 
   afterAll(async () => {
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
     await docker
       .getImage(image)
       .remove({ force: true })
@@ -260,7 +267,7 @@ describe('hits from the LB access log (a web image that logs nothing)', () => {
   });
 
   it('switches to the access log by itself and counts every request there', async () => {
-    const lbUrl = engine!.status().lb.url;
+    const lbUrl = app!.getStatus().lb.url;
     const report = await runLoad({
       url: lbUrl,
       total: 120,
@@ -274,7 +281,7 @@ describe('hits from the LB access log (a web image that logs nothing)', () => {
     const hits = await waitFor(
       'the access log to be chosen and all requests counted',
       () => {
-        const now = engine!.hits();
+        const now = app!.getHits();
         const total = now.backends.reduce((a, b) => a + b.total, 0);
         return now.source === 'lb-access-log' && total >= 120 - report.failed ? now : undefined;
       },
@@ -287,7 +294,7 @@ describe('hits from the LB access log (a web image that logs nothing)', () => {
     expect(served).toHaveLength(2);
     for (const b of served) expect(b.total).toBeGreaterThan(120 / 4);
     expect(new Set(hits.recent.slice(-4)).size).toBe(2);
-    expect(engine!.status().hitsSource).toBe('lb-access-log');
+    expect(app!.getStatus().hitsSource).toBe('lb-access-log');
   });
 });
 

@@ -7,10 +7,11 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiResult, HitsSnapshot, TrafficStatus } from '../../preload/api.js';
+import type { ApiResult, HitsSnapshot, TrafficStatus } from '../../contract/index.js';
 import type { Engine } from '../../main/engine/engine.js';
-import { ControlServer } from '../../main/server/control-server.js';
-import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
+import type { ControlServer } from '../../main/server/control-server.js';
+import { controlServerFor, removeTestStack, startTestEngine } from '../support/engine-fixture.js';
 import { waitFor } from '../support/wait.js';
 
 const TOKEN = 'traffic-test-token-0123456789';
@@ -23,20 +24,21 @@ interface SseEvent {
 
 describe('traffic generator and event stream (real Docker, Consul, nginx)', () => {
   let engine: Engine;
+  let app: DiscoveryService;
   let server: ControlServer;
   let api: string;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ webCount: 2 });
-    server = new ControlServer({ engine, token: TOKEN });
+    ({ engine, app } = await startTestEngine({ webCount: 2 }));
+    server = controlServerFor(app, TOKEN);
     await server.listen();
     api = server.address.url;
   });
 
   afterAll(async () => {
     await server?.close();
-    engine?.stopTraffic();
-    await removeTestStack(engine);
+    app?.stopTraffic();
+    await removeTestStack({ engine });
   });
 
   async function call<T>(
@@ -105,7 +107,7 @@ describe('traffic generator and event stream (real Docker, Consul, nginx)', () =
     ]) {
       const { status, payload } = await call<TrafficStatus>('POST', '/api/traffic', body);
       expect(status, JSON.stringify(body)).toBe(400);
-      expect('error' in payload && payload.error.code).toBe('bad-traffic');
+      expect('error' in payload && payload.error.code).toBe('bad-request');
       expect('error' in payload && payload.error.message).toMatch(/from 1 to (200|3600)/);
     }
     const now = result((await call<TrafficStatus>('GET', '/api/traffic')).payload);
@@ -134,7 +136,7 @@ describe('traffic generator and event stream (real Docker, Consul, nginx)', () =
       { timeoutMs: 15_000, intervalMs: 50 },
     );
     const stoppedAfterMs = Date.now() - startedAt;
-    await engine.trafficIdle();
+    await engine.traffic.idle();
     // Let the last hits reach a snapshot, then stop reading.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     trafficDone();
@@ -143,7 +145,7 @@ describe('traffic generator and event stream (real Docker, Consul, nginx)', () =
     // It stopped by itself, at its deadline (not before, and not long after).
     expect(stoppedAfterMs).toBeGreaterThanOrEqual(3900);
     expect(stoppedAfterMs).toBeLessThan(6000);
-    const status = engine.traffic();
+    const status = app.getTraffic();
     // 50/s for 4 s: 200 requests, within 10 %.
     expect(status.sent).toBeGreaterThanOrEqual(180);
     expect(status.sent).toBeLessThanOrEqual(220);
@@ -157,7 +159,7 @@ describe('traffic generator and event stream (real Docker, Consul, nginx)', () =
     expect(final.running).toBe(false);
 
     // Seen from the backends: the hits of the run add up to what succeeded.
-    const hits = engine.hits();
+    const hits = app.getHits();
     const perSecond = hits.backends[0]!.series.map((_, i) =>
       hits.backends.reduce((a, b) => a + b.series[i]!, 0),
     );
@@ -184,12 +186,12 @@ describe('traffic generator and event stream (real Docker, Consul, nginx)', () =
     await new Promise((resolve) => setTimeout(resolve, 500));
     const stopped = result((await call<TrafficStatus>('POST', '/api/traffic/stop')).payload);
     expect(stopped.running).toBe(false);
-    await engine.trafficIdle();
-    const sent = engine.traffic().sent;
+    await engine.traffic.idle();
+    const sent = app.getTraffic().sent;
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(40);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(engine.traffic().sent).toBe(sent);
+    expect(app.getTraffic().sent).toBe(sent);
   });
 
   it('serves hits over the API, and keeps the event stream behind the token and the Host check', async () => {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
+import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
 import { docker } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
@@ -16,6 +17,7 @@ describe('a web container that listens late', () => {
   const runId = `late-${process.pid}`;
   const image = `discovery-tray-test/late-web:${runId}`;
   let engine: Engine | undefined;
+  let app: DiscoveryService | undefined;
 
   beforeAll(async () => {
     // simple-web behind one second of start-up, like an app that loads before it listens.
@@ -32,14 +34,14 @@ describe('a web container that listens late', () => {
     } finally {
       await builder.remove({ force: true }).catch(() => undefined);
     }
-    engine = await startTestEngine({
+    ({ engine, app } = await startTestEngine({
       webCount: 1,
       images: { consul: testImages.consul, lb: testImages.lb, web: image, webBase: testImages.python },
-    });
+    }));
   });
 
   afterAll(async () => {
-    await removeTestStack(engine);
+    await removeTestStack({ engine });
     await docker
       .getImage(image)
       .remove({ force: true })
@@ -47,8 +49,8 @@ describe('a web container that listens late', () => {
   });
 
   it('is registered once it listens, and takes traffic right away', async () => {
-    const url = engine!.status().lb.url;
-    const before = new Set(engine!.status().services[0]?.instances.map((i) => i.containerId));
+    const url = app!.getStatus().lb.url;
+    const before = new Set(app!.getStatus().services[0]?.instances.map((i) => i.containerId));
     // Two probe loops through the LB while the new container starts (bounded: 1,500 requests, 20 s).
     let probing = true;
     let budget = 1500;
@@ -61,8 +63,8 @@ describe('a web container that listens late', () => {
       }
     };
     const probers = [prober(), prober()];
-    await engine!.scale('web', 2);
-    const fresh = engine!.status().services[0]!.instances.find((i) => !before.has(i.containerId))!;
+    await app!.call('scale', { service: 'web', count: 2 });
+    const fresh = app!.getStatus().services[0]!.instances.find((i) => !before.has(i.containerId))!;
     const steps = engine!.timeline.list().filter((e) => e.containerId === fresh.containerId);
     const started = steps.find((e) => e.kind === 'container-started')!;
     const registered = steps.find((e) => e.kind === 'registered')!;

@@ -22,7 +22,7 @@ describe('Dashboard', () => {
     expect(wrapper.findAll('[data-test="backend-row"]')).toHaveLength(2);
     expect(api.listenerCount()).toBe(4);
     await wrapper.find('[data-test="open-lb"]').trigger('click');
-    expect(api.openExternal).toHaveBeenCalledWith('lb');
+    expect(api.openExternal).toHaveBeenCalledWith({ target: 'lb' });
     store.stop();
     expect(api.listenerCount()).toBe(0);
   });

@@ -74,7 +74,7 @@ describe('Config', () => {
     });
     await wrapper.find('[data-test="template-apply"]').trigger('click');
     await flushPromises();
-    expect(api.setTemplate).toHaveBeenCalledWith('{{range service "backend.web"}');
+    expect(api.setTemplate).toHaveBeenCalledWith({ source: '{{range service "backend.web"}' });
     expect(wrapper.find('[data-test="template-error"]').text()).toContain('unclosed action');
     await wrapper.find('[data-test="template-reset"]').trigger('click');
     expect((editor.element as HTMLTextAreaElement).value).toContain('range service "backend.web"}}');

@@ -1,6 +1,6 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import type { Component } from 'vue';
-import type { DiscoveryTrayApi } from '../../preload/api';
+import type { DiscoveryTrayApi } from '../../contract/index';
 import { createStore, type DashboardStore } from '../../renderer/src/state/store';
 import { STORE_KEY } from '../../renderer/src/state/use-store';
 

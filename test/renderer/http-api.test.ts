@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EngineStatus, HitsSnapshot } from '../../preload/api';
+import type { EngineStatus, HitsSnapshot } from '../../contract/index';
 import type { ConnectionState } from '../../renderer/src/api/connection';
-import { HttpApi, type EventSourceLike } from '../../renderer/src/api/http-api';
+import { createHttpApi, type EventSourceLike, type HttpApi } from '../../renderer/src/api/http-api';
 import { TOKEN_STORAGE_KEY, takeToken } from '../../renderer/src/api/token';
 import { engineStatus, hitsSnapshot } from '../../renderer/src/test/api-stub';
 
@@ -57,7 +57,7 @@ describe('HTTP client of the contract', () => {
         }),
       ),
     );
-    const api = new HttpApi({ baseUrl: `${BASE}/`, token: 's3cret', fetch });
+    const api = createHttpApi({ baseUrl: `${BASE}/`, token: 's3cret', fetch });
     const reply = await api.scale({ service: 'web', count: 3 });
     expect(reply).toEqual({
       result: { service: 'web', desired: 3, running: 1, superseded: false, warnings: [] },
@@ -73,15 +73,15 @@ describe('HTTP client of the contract', () => {
 
   it('maps every contract call to its route', async () => {
     const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, { result: null })));
-    const api = new HttpApi({ baseUrl: BASE, token: 't', fetch });
+    const api = createHttpApi({ baseUrl: BASE, token: 't', fetch });
     await api.getStatus();
     await api.getHits();
     await api.getTraffic();
     await api.startTraffic({ ratePerSecond: 10, durationSeconds: 5 });
     await api.stopTraffic();
-    await api.getTimeline(42);
+    await api.getTimeline({ after: 42 });
     await api.getTemplate();
-    await api.setTemplate('x');
+    await api.setTemplate({ source: 'x' });
     await api.startDemo();
     await api.stopDemo();
     const calls = (fetch.mock.calls as unknown as [string, RequestInit][]).map(
@@ -103,16 +103,18 @@ describe('HTTP client of the contract', () => {
 
   it('passes the server’s error envelope through (e.g. a refused count)', async () => {
     const fetch = vi.fn(() =>
-      Promise.resolve(jsonResponse(400, { error: { message: 'Count must be 0 to 20.', code: 'bad-count' } })),
+      Promise.resolve(
+        jsonResponse(400, { error: { message: 'Count must be 0 to 20.', code: 'bad-request' } }),
+      ),
     );
-    const api = new HttpApi({ baseUrl: BASE, token: 't', fetch });
+    const api = createHttpApi({ baseUrl: BASE, token: 't', fetch });
     expect(await api.scale({ service: 'web', count: 99 })).toEqual({
-      error: { message: 'Count must be 0 to 20.', code: 'bad-count' },
+      error: { message: 'Count must be 0 to 20.', code: 'bad-request' },
     });
   });
 
   it('turns an unreachable server and a non-JSON reply into clear errors, never a throw', async () => {
-    const down = new HttpApi({
+    const down = createHttpApi({
       baseUrl: BASE,
       token: 't',
       fetch: () => Promise.reject(new TypeError('Failed to fetch')),
@@ -123,7 +125,7 @@ describe('HTTP client of the contract', () => {
       'Cannot reach the engine at http://127.0.0.1:7311',
     );
     expect('error' in reply && reply.error.message).toContain('discovery-tray up');
-    const html = new HttpApi({
+    const html = createHttpApi({
       baseUrl: BASE,
       token: 't',
       fetch: () => Promise.resolve(new Response('<html>', { status: 502 })),
@@ -135,21 +137,21 @@ describe('HTTP client of the contract', () => {
 
   it('says how to get a token when the page has none', async () => {
     const fetch = vi.fn();
-    const api = new HttpApi({ baseUrl: BASE, token: undefined, fetch });
+    const api = createHttpApi({ baseUrl: BASE, token: undefined, fetch });
     const reply = await api.getStatus();
     expect('error' in reply && reply.error.code).toBe('no-token');
-    expect('error' in reply && reply.error.message).toContain('?token=');
+    expect('error' in reply && reply.error.message).toContain('#token=');
     expect(fetch).not.toHaveBeenCalled();
   });
 
   it('delivers status, hits, timeline and traffic from one EventSource with the token in the query', () => {
-    const api = new HttpApi({ baseUrl: BASE, token: 'a b', fetch: vi.fn(), EventSource: FakeEventSource });
+    const api = createHttpApi({ baseUrl: BASE, token: 'a b', fetch: vi.fn(), EventSource: FakeEventSource });
     const states: ConnectionState[] = [];
     api.onConnection((s) => states.push(s));
     const statuses: EngineStatus[] = [];
     const hits: HitsSnapshot[] = [];
-    const offStatus = api.onStatus((s) => statuses.push(s));
-    const offHits = api.onHits((h) => hits.push(h));
+    const offStatus = api.subscribe('status', (s) => statuses.push(s));
+    const offHits = api.subscribe('hits', (h) => hits.push(h));
     expect(FakeEventSource.instances).toHaveLength(1);
     const source = FakeEventSource.instances[0]!;
     expect(source.url).toBe(`${BASE}/api/events?token=a%20b`);
@@ -173,7 +175,7 @@ describe('HTTP client of the contract', () => {
     const fetch = vi.fn((url: string) =>
       Promise.resolve(jsonResponse(200, { result: url.endsWith('/api/status') ? engineStatus() : [] })),
     );
-    const api = new HttpApi({
+    const api = createHttpApi({
       baseUrl: BASE,
       token: 't',
       fetch: fetch as unknown as typeof globalThis.fetch,
@@ -185,7 +187,7 @@ describe('HTTP client of the contract', () => {
     const states: ConnectionState[] = [];
     api.onConnection((s) => states.push(s));
     const statuses: EngineStatus[] = [];
-    api.onStatus((s) => statuses.push(s));
+    api.subscribe('status', (s) => statuses.push(s));
     // 404 before the route exists: EventSource closes for good.
     FakeEventSource.instances[0]!.fail(true);
     await vi.advanceTimersByTimeAsync(0);
@@ -214,7 +216,7 @@ describe('HTTP client of the contract', () => {
       .mockResolvedValue(
         jsonResponse(401, { error: { message: 'Missing or wrong token.', code: 'unauthorized' } }),
       );
-    const api = new HttpApi({
+    const api = createHttpApi({
       baseUrl: BASE,
       token: 't',
       fetch,
@@ -224,7 +226,7 @@ describe('HTTP client of the contract', () => {
     });
     const states: ConnectionState[] = [];
     api.onConnection((s) => states.push(s));
-    api.onStatus(() => undefined);
+    api.subscribe('status', () => undefined);
     FakeEventSource.instances[0]!.fail(true);
     await vi.advanceTimersByTimeAsync(0);
     expect(states[states.length - 1]).toBe('unreachable');
@@ -285,7 +287,8 @@ describe('pickApi', () => {
     delete window.discoveryTray;
     window.history.replaceState(null, '', '/?token=from-url');
     const api = pickApi(window);
-    expect(api).toBeInstanceOf(HttpApi);
+    expect(api).not.toBe(bridge);
+    expect(typeof (api as Partial<HttpApi>).onConnection).toBe('function');
     expect(window.location.search).toBe('');
     expect(window.sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBe('from-url');
   });

@@ -124,7 +124,7 @@ describe('Scale', () => {
   it('shows the error the API returns', async () => {
     const api = createApiStub();
     api.scale.mockResolvedValueOnce({
-      error: { message: 'web can run at most 20 containers.', code: 'bad-count' },
+      error: { message: 'web can run at most 20 containers.', code: 'bad-request' },
     });
     const { wrapper } = await mountWithStore(ScaleCard, api);
     await wrapper.find('[data-test="preset-3"]').trigger('click');

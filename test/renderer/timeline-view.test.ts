@@ -1,6 +1,6 @@
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
-import type { TimelineEvent } from '../../preload/api';
+import type { TimelineEvent } from '../../contract/index';
 import TimelineView from '../../renderer/src/components/TimelineView.vue';
 import { createApiStub, engineStatus, instance } from '../../renderer/src/test/api-stub';
 import { mountWithStore } from './helpers';

@@ -15,7 +15,7 @@ export class DockerSocketProxy {
   private readonly open = new Set<Socket>();
   private paused = false;
 
-  constructor(private readonly target = '/var/run/docker.sock') {
+  constructor(private readonly target = defaultDockerSocket()) {
     this.dir = mkdtempSync(join(tmpdir(), 'dt-docker-proxy-'));
     this.socketPath = join(this.dir, 'docker.sock');
     this.server = createServer((client) => this.accept(client));
@@ -63,4 +63,10 @@ export class DockerSocketProxy {
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream).pipe(client);
   }
+}
+
+/** The engine the tests use: DOCKER_HOST when it names a unix socket, else the default socket. */
+function defaultDockerSocket(): string {
+  const host = process.env.DOCKER_HOST;
+  return host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
 }

@@ -8,6 +8,9 @@ import Dockerode from 'dockerode';
 import { Engine } from '../../main/engine/engine.js';
 import { defaultEngineConfig, type EngineConfig } from '../../main/engine/engine-config.js';
 import { STACK_LABEL } from '../../main/engine/stack/stack-config.js';
+import { ControlServer } from '../../main/server/control-server.js';
+import { DiscoveryService } from '../../main/service/discovery-service.js';
+import { PushHub } from '../../main/service/push-hub.js';
 import { testImages } from './images.js';
 import { freePort } from './ports.js';
 
@@ -29,16 +32,31 @@ export async function testEngineConfig(overrides: Partial<EngineConfig> = {}): P
   };
 }
 
-export async function startTestEngine(overrides: Partial<EngineConfig> = {}): Promise<Engine> {
+/** A started engine and the application service in front of it, as the front ends drive it. */
+export interface TestEngine {
+  engine: Engine;
+  app: DiscoveryService;
+}
+
+export async function startTestEngine(overrides: Partial<EngineConfig> = {}): Promise<TestEngine> {
   const engine = new Engine(await testEngineConfig(overrides));
-  await engine.start();
-  return engine;
+  const app = new DiscoveryService(engine);
+  await app.startDemo();
+  return { engine, app };
+}
+
+/** The control API in front of a test's service, as `discovery-tray up` puts it there. */
+export function controlServerFor(app: DiscoveryService, token: string): ControlServer {
+  return new ControlServer({ handlers: app, push: new PushHub(app.feeds()), token });
 }
 
 /** Stops the engine and removes everything labelled with its project, whatever state it is in. */
-export async function removeTestStack(engine: Engine | undefined, project?: string): Promise<void> {
-  const name = project ?? engine?.config.project;
-  await engine?.stop().catch(() => undefined);
+export async function removeTestStack(
+  test: { engine: Engine | undefined } | undefined,
+  project?: string,
+): Promise<void> {
+  const name = project ?? test?.engine?.config.project;
+  await test?.engine?.stop().catch(() => undefined);
   if (!name) return;
   const docker = new Dockerode();
   const containers = await docker.listContainers({

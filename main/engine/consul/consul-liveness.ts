@@ -6,6 +6,7 @@
  * recovery is noticed within one probe interval of Consul answering again.
  */
 import type Consul from 'consul';
+import { Emitter } from '../../../contract/index.js';
 import { Backoff, delay } from '../backoff.js';
 import { errorMessage } from '../errors.js';
 import { callTimeout } from './consul-connection.js';
@@ -31,7 +32,8 @@ export class ConsulLiveness {
   private probing = false;
   private readonly abort = new AbortController();
   private readonly backoff: Backoff;
-  private readonly listeners = new Set<LivenessListener>();
+  private readonly wentUp = new Emitter<UpReason>();
+  private readonly wentDown = new Emitter<string>();
 
   constructor(
     private readonly consul: Consul,
@@ -44,8 +46,12 @@ export class ConsulLiveness {
   }
 
   subscribe(listener: LivenessListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const offUp = this.wentUp.on(listener.onUp);
+    const offDown = this.wentDown.on(listener.onDown);
+    return () => {
+      offUp();
+      offDown();
+    };
   }
 
   start(): void {
@@ -97,14 +103,14 @@ export class ConsulLiveness {
   private goUp(reason: UpReason): void {
     this.up = true;
     this.backoff.reset();
-    for (const listener of this.listeners) listener.onUp(reason);
+    this.wentUp.emit(reason);
   }
 
   private goDown(error: string): void {
     if (this.abort.signal.aborted) return;
     if (this.up !== false) {
       this.up = false;
-      for (const listener of this.listeners) listener.onDown(error);
+      this.wentDown.emit(error);
     }
     if (!this.probing) void this.probeUntilUp();
   }

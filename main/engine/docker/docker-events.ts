@@ -92,11 +92,6 @@ export class DockerEventFollower {
     await this.loop;
   }
 
-  /** Cuts the current connection (as a broken socket would); used by fault tests. */
-  cutConnection(): void {
-    this.stream?.destroy(new Error('connection cut'));
-  }
-
   private async connect(): Promise<Readable> {
     // Without a last event, resume from a little before now: duplicates are dropped anyway.
     const since = this.lastTimeNano ?? BigInt(Date.now() - 1000) * 1_000_000n;

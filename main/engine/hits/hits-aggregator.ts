@@ -4,7 +4,7 @@
  * requests. Pure: the caller says what time it is, so it is tested without
  * waiting for the clock.
  */
-import type { BackendHits, HitsSnapshot } from '../../../preload/api.js';
+import type { BackendHits, HitsSnapshot } from '../../../contract/index.js';
 import { PerSecondRing, WINDOW_SECONDS } from './per-second-ring.js';
 
 export const SERIES_SECONDS = 60;

@@ -7,7 +7,7 @@
  * request, for the timeline.
  */
 import type Dockerode from 'dockerode';
-import type { HitsSnapshot } from '../../../preload/api.js';
+import { Emitter, type HitsSnapshot } from '../../../contract/index.js';
 import { AccessLogSource } from './access-log-source.js';
 import { HitsAggregator, type BackendIdentity } from './hits-aggregator.js';
 import type { AccessLogEntry } from './log-formats.js';
@@ -42,7 +42,7 @@ export class HitsService {
   private readonly byWebLogs = new HitsAggregator();
   private readonly byAccessLog = new HitsAggregator();
   private readonly choice: SourceChoice;
-  private readonly listeners = new Set<HitsListener>();
+  private readonly published = new Emitter<HitsSnapshot>();
   /** Last known address of each container, and container of each address: both outlive a deregistration. */
   private readonly addressOf = new Map<string, BackendIdentity>();
   private readonly containerAt = new Map<string, BackendIdentity>();
@@ -75,8 +75,7 @@ export class HitsService {
   }
 
   subscribe(listener: HitsListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.published.on(listener);
   }
 
   snapshot(now = Date.now()): HitsSnapshot {
@@ -152,11 +151,11 @@ export class HitsService {
   }
 
   private publish(): void {
-    if (this.listeners.size === 0) return;
+    if (this.published.size === 0) return;
     const snapshot = this.snapshot();
     const key = JSON.stringify([snapshot.source, snapshot.backends, snapshot.recent]);
     if (key === this.lastPublishedKey) return;
     this.lastPublishedKey = key;
-    for (const listener of this.listeners) listener(snapshot);
+    this.published.emit(snapshot);
   }
 }

@@ -7,7 +7,7 @@
  * sources would double-count or miss), and it sticks while no container has
  * spoken, so it does not flap as containers come and go.
  */
-import type { HitsSnapshot } from '../../../preload/api.js';
+import type { HitsSnapshot } from '../../../contract/index.js';
 
 export type HitsSource = HitsSnapshot['source'];
 

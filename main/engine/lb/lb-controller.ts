@@ -14,7 +14,6 @@ import { preciseNow, type Timeline } from '../timeline.js';
 import { LbChannel } from './lb-channel.js';
 import {
   CANDIDATE_ENV,
-  BASE64_CHANNEL_VERSION,
   CHANNEL_LABEL,
   CHANNEL_VERSION,
   DEFAULT_RELOAD_TIMEOUT_MS,
@@ -67,11 +66,8 @@ export class LbController {
   private generation = 0;
   private applying: Promise<unknown> = Promise.resolve();
   private latestRequested: string | undefined;
-  private readonly listeners = new Set<(applied: AppliedConfig) => void>();
   /** The open line to the LB's supervisor; `false` when this container has none (older LB). */
   private channel: LbChannel | false | undefined;
-  /** How the supervisor wants configs: escaped for printf (version 2) or base64 (version 1). */
-  private channelVersion: string | undefined;
 
   constructor(
     private container: Dockerode.Container,
@@ -112,11 +108,6 @@ export class LbController {
     };
   }
 
-  onApplied(listener: (applied: AppliedConfig) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   /** Applies `config` after any apply in progress; a newer request supersedes a waiting one. */
   apply(config: string): Promise<ApplyOutcome> {
     this.latestRequested = config;
@@ -135,7 +126,11 @@ export class LbController {
   }
 
   private async applyNow(config: string): Promise<ApplyOutcome> {
-    if (this.current?.config === config) return { unchanged: true };
+    if (this.current?.config === config) {
+      // What nginx serves is what is wanted now: a refusal of some other config is no longer news.
+      this.lastError = undefined;
+      return { unchanged: true };
+    }
     if (config.trim() === '') {
       return this.refuse(config, { message: 'the template rendered an empty config', excerpt: [] });
     }
@@ -161,13 +156,6 @@ export class LbController {
       at: preciseNow() - servingForMs(result.output),
       message: `nginx reloaded with config generation ${this.current.generation}`,
     });
-    for (const listener of this.listeners) {
-      try {
-        listener(this.current);
-      } catch (error) {
-        this.timeline.record({ kind: 'error', message: `after reload: ${errorMessage(error)}` });
-      }
-    }
     return { applied: this.current };
   }
 
@@ -177,11 +165,7 @@ export class LbController {
     const channel = await this.openChannel();
     if (channel) {
       try {
-        const payload =
-          this.channelVersion === BASE64_CHANNEL_VERSION
-            ? Buffer.from(config).toString('base64')
-            : printfEscape(config);
-        return await channel.request('apply', payload, reloadTimeoutMs + 5000);
+        return await channel.request('apply', printfEscape(config), reloadTimeoutMs + 5000);
       } catch (error) {
         // The line broke: this apply goes by exec (applying twice is harmless), the next one reattaches.
         this.channel = undefined;
@@ -195,8 +179,7 @@ export class LbController {
     if (this.channel === false) return undefined;
     if (this.channel?.isOpen) return this.channel;
     const labels = (await this.container.inspect()).Config.Labels ?? {};
-    this.channelVersion = labels[CHANNEL_LABEL];
-    if (this.channelVersion !== CHANNEL_VERSION && this.channelVersion !== BASE64_CHANNEL_VERSION) {
+    if (labels[CHANNEL_LABEL] !== CHANNEL_VERSION) {
       this.channel = false;
       return undefined;
     }

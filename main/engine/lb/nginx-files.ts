@@ -46,10 +46,8 @@ export const SUPERVISOR_SCRIPT = `${LB_DIR}/supervisor.sh`;
 export const SUPERVISOR_COMMAND = ['sh', SUPERVISOR_SCRIPT];
 /** Marks an LB container whose stdin takes apply requests (older ones only take execs). */
 export const CHANNEL_LABEL = 'org.discovery-tray.lb-channel';
-/** Version 2 takes configs escaped for `printf '%b'` (see printfEscape). */
+/** Version 2 takes configs escaped for `printf '%b'` (see printfEscape); LB containers of earlier releases (version 1) get execs. */
 export const CHANNEL_VERSION = '2';
-/** Version 1 supervisors (LB containers made by earlier releases) take base64 and decode it with a process. */
-export const BASE64_CHANNEL_VERSION = '1';
 /** The supervisor's variable that holds an apply request's config, escaped for `printf '%b'`. */
 export const ESCAPED_CONFIG_VAR = 'escaped_config';
 /** Prefix of the supervisor's answers on stdout, which they share with nginx's access log. */

@@ -13,6 +13,7 @@
 import type Consul from 'consul';
 import type { CheckOptions } from 'consul/lib/agent/check.js';
 import type Dockerode from 'dockerode';
+import { Emitter } from '../../../contract/index.js';
 import { Backoff } from '../backoff.js';
 import { errorMessage } from '../errors.js';
 import type { Timeline } from '../timeline.js';
@@ -80,8 +81,8 @@ export class Registrator {
   private readonly warningsByContainer = new Map<string, { container: string; messages: string[] }>();
   private readonly follower: DockerEventFollower;
   private readonly resyncBackoff: Backoff;
-  private readonly listeners = new Set<() => void>();
-  private readonly restoredListeners = new Set<() => void>();
+  private readonly changed = new Emitter<void>();
+  private readonly restored = new Emitter<void>();
   /** Consul came back: the next successful resync restores what it lost. */
   private restoring = false;
   private readonly liveness: ConsulLiveness;
@@ -163,13 +164,11 @@ export class Registrator {
    * dev Consul has lost them all): until then Consul's answers are not the truth.
    */
   onRestored(listener: () => void): () => void {
-    this.restoredListeners.add(listener);
-    return () => this.restoredListeners.delete(listener);
+    return this.restored.on(listener);
   }
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changed.on(listener);
   }
 
   status(): RegistratorStatus {
@@ -201,11 +200,6 @@ export class Registrator {
 
   isDraining(containerId: string): boolean {
     return this.draining.has(containerId);
-  }
-
-  /** Cuts the Docker event connection, as a network fault would (fault tests). */
-  cutDockerEvents(): void {
-    this.follower.cutConnection();
   }
 
   /** Lists running containers, registers what should be, removes what we own and should not be. */
@@ -250,7 +244,7 @@ export class Registrator {
       this.emitChange();
       if (this.restoring) {
         this.restoring = false;
-        for (const listener of this.restoredListeners) listener();
+        this.restored.emit();
       }
     });
   }
@@ -436,7 +430,7 @@ export class Registrator {
   }
 
   private emitChange(): void {
-    for (const listener of this.listeners) listener();
+    this.changed.emit();
   }
 }
 

@@ -15,6 +15,7 @@ import {
 import type { Timeline } from '../timeline.js';
 import type { ConsulTemplateData } from './consul-data.js';
 import { Quiescence, type QuiescenceWindow } from './quiescence.js';
+import { Emitter } from '../../../contract/index.js';
 
 export interface TemplateErrorInfo {
   at: number;
@@ -50,7 +51,7 @@ export class TemplateLoop {
   private again = false;
   private stopped = false;
   private live: LiveState = { instanceIds: new Set() };
-  private readonly listeners = new Set<(state: LiveState) => void>();
+  private readonly wentLive = new Emitter<LiveState>();
 
   constructor(
     template: CompiledTemplate,
@@ -106,8 +107,7 @@ export class TemplateLoop {
   }
 
   onLive(listener: (state: LiveState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.wentLive.on(listener);
   }
 
   status(): TemplateLoopStatus {
@@ -178,7 +178,7 @@ export class TemplateLoop {
     });
     if ('refused' in outcome || 'superseded' in outcome) return;
     this.live = 'applied' in outcome ? { instanceIds, applied: outcome.applied } : { instanceIds };
-    for (const listener of this.listeners) listener(this.live);
+    this.wentLive.emit(this.live);
   }
 }
 

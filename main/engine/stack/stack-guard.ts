@@ -33,8 +33,6 @@ export class StackGuard {
     private readonly loop: TemplateLoop,
     private readonly scaler: Scaler,
     private readonly timeline: Timeline,
-    /** Called after the LB was recreated on another container (e.g. to follow its logs). */
-    private readonly onLbReplaced: (container: Dockerode.Container) => void = () => undefined,
   ) {
     this.follower = new DockerEventFollower(docker, { onEvent: (event) => this.onEvent(event) });
   }
@@ -94,7 +92,6 @@ export class StackGuard {
       this.lb.attach(container, undefined);
       this.timeline.record({ kind: 'warning', message: 'the LB container was removed; recreated it' });
     }
-    this.onLbReplaced(container);
     await this.loop.render();
   }
 

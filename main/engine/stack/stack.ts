@@ -270,6 +270,7 @@ export class Stack {
     if (!binding)
       throw new UserError(
         `The stack container ${info.Name} publishes no ${port}; run discovery-tray down and up again.`,
+        'stack-damaged',
       );
     return Number(binding);
   }

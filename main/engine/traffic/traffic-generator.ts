@@ -6,8 +6,7 @@
  * when the LB cannot keep up, requests are skipped and counted, never queued
  * up and sent in a burst.
  */
-import { LIMITS, type TrafficRequest, type TrafficStatus } from '../../../preload/api.js';
-import { UserError } from '../errors.js';
+import { Emitter, type TrafficRequest, type TrafficStatus } from '../../../contract/index.js';
 import { probe, type ProbeResult } from './http-probe.js';
 import { LatencyWindow } from './latency-stats.js';
 import { SendSchedule } from './send-schedule.js';
@@ -22,31 +21,6 @@ export interface TrafficGeneratorOptions {
   /** At most this many requests in flight; more are skipped. */
   maxInFlight?: number;
   timeoutMs?: number;
-}
-
-/** Checks a traffic request; the UserError says what is allowed. Nothing changes on error. */
-export function validateTrafficRequest(request: unknown): TrafficRequest {
-  const { minRate, maxRate, minSeconds, maxSeconds } = LIMITS.traffic;
-  const body = (request ?? {}) as { ratePerSecond?: unknown; durationSeconds?: unknown };
-  const rate = toNumber(body.ratePerSecond);
-  const duration = toNumber(body.durationSeconds);
-  const problems: string[] = [];
-  if (rate === undefined || rate < minRate || rate > maxRate)
-    problems.push(
-      `ratePerSecond must be a number from ${minRate} to ${maxRate}; got ${JSON.stringify(body.ratePerSecond)}`,
-    );
-  if (duration === undefined || duration < minSeconds || duration > maxSeconds)
-    problems.push(
-      `durationSeconds must be a number from ${minSeconds} to ${maxSeconds}; got ${JSON.stringify(body.durationSeconds)}`,
-    );
-  if (problems.length > 0 || rate === undefined || duration === undefined)
-    throw new UserError(`${problems.join('; ')}. Nothing was changed.`, 'bad-traffic');
-  return { ratePerSecond: rate, durationSeconds: duration };
-}
-
-function toNumber(value: unknown): number | undefined {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
 interface Run {
@@ -70,7 +44,7 @@ interface Run {
 
 export class TrafficGenerator {
   private run: Run | undefined;
-  private readonly listeners = new Set<() => void>();
+  private readonly changed = new Emitter<void>();
 
   constructor(
     private readonly targetUrl: () => string,
@@ -78,13 +52,11 @@ export class TrafficGenerator {
   ) {}
 
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changed.on(listener);
   }
 
-  /** Starts sending (a run in progress is replaced). */
-  start(request: unknown): TrafficStatus {
-    const valid = validateTrafficRequest(request);
+  /** Starts sending (a run in progress is replaced); the request arrives validated (contract/requests.ts). */
+  start(valid: TrafficRequest): TrafficStatus {
     const url = this.targetUrl();
     this.stopScheduling();
     const startedAt = Date.now();
@@ -193,6 +165,6 @@ export class TrafficGenerator {
   }
 
   private emit(): void {
-    for (const listener of this.listeners) listener();
+    this.changed.emit();
   }
 }

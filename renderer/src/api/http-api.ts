@@ -1,31 +1,29 @@
 /**
- * DiscoveryTrayApi over the engine's HTTP server (see the mapping in preload/api.ts): JSON
- * requests with `Authorization: Bearer <token>`, ApiResult replies, and one EventSource on
- * /api/events for the pushed updates. Never throws: every failure becomes an ApiResult error
- * with a message that says what to do.
+ * The contract over the engine's HTTP server, for a browser: every UI operation of the table
+ * becomes a JSON request to its route with `Authorization: Bearer <token>` (a GET carries its
+ * request in the query), the push topics arrive on one EventSource, and while that stream is down
+ * the client polls the operation that reads each subscribed topic. Built from the table, never
+ * listed by hand. Never throws: every failure becomes an ApiResult error that says what to do.
  */
-import type {
-  ApiResult,
-  DiscoveryTrayApi,
-  EngineStatus,
-  HitsSnapshot,
-  ScaleRequest,
-  ScaleResponse,
-  TemplateView,
-  TimelineEvent,
-  TrafficRequest,
-  TrafficStatus,
-} from '../../../preload/api';
+import {
+  EVENTS_PATH,
+  Emitter,
+  OPERATIONS,
+  TOPICS,
+  TOPIC_NAMES,
+  encodeQuery,
+  operationsFor,
+  type ApiResult,
+  type DiscoveryTrayApi,
+  type EngineStatus,
+  type ExternalRequest,
+  type TimelineEvent,
+  type TopicListener,
+  type TopicName,
+  type TopicPayload,
+  type UiOperation,
+} from '../../../contract/index';
 import type { ConnectionAware, ConnectionState } from './connection';
-
-type Topic = 'status' | 'hits' | 'timeline' | 'traffic';
-interface TopicPayload {
-  status: EngineStatus;
-  hits: HitsSnapshot;
-  timeline: TimelineEvent[];
-  traffic: TrafficStatus;
-}
-type Listener<T extends Topic> = (payload: TopicPayload[T]) => void;
 
 export interface EventSourceLike {
   readonly readyState: number;
@@ -41,30 +39,26 @@ export interface HttpApiOptions {
   token: string | undefined;
   fetch?: typeof fetch;
   EventSource?: new (url: string) => EventSourceLike;
+  /** Opens a URL in a new tab (window.open by default). */
+  openTab?: (url: string) => void;
   /** Delays, shortened by tests. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   pollIntervalMs?: number;
 }
 
+export type HttpApi = DiscoveryTrayApi & ConnectionAware & { close(): void };
+
 const CLOSED = 2;
 
-export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
+class HttpTransport {
   private readonly baseUrl: string;
-  private readonly token: string | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly EventSourceImpl: (new (url: string) => EventSourceLike) | undefined;
-  private readonly reconnectMinMs: number;
-  private readonly reconnectMaxMs: number;
-  private readonly pollIntervalMs: number;
-
-  private readonly listeners: { [T in Topic]: Set<Listener<T>> } = {
-    status: new Set(),
-    hits: new Set(),
-    timeline: new Set(),
-    traffic: new Set(),
-  };
-  private readonly connectionListeners = new Set<(state: ConnectionState, detail?: string) => void>();
+  private readonly topics = new Map<TopicName, Emitter<unknown>>(
+    TOPIC_NAMES.map((topic) => [topic, new Emitter<unknown>()]),
+  );
+  private readonly connectionChanged = new Emitter<{ state: ConnectionState; detail?: string }>();
   private connection: ConnectionState = 'connecting';
   private connectionDetail: string | undefined;
   private source: EventSourceLike | undefined;
@@ -72,121 +66,48 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private reconnectDelay: number;
   private lastSeq = 0;
-  private lastStatus: EngineStatus | undefined;
+  lastStatus: EngineStatus | undefined;
 
-  constructor(options: HttpApiOptions) {
+  constructor(private readonly options: HttpApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
-    this.token = options.token;
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.EventSourceImpl =
       options.EventSource ?? (typeof EventSource === 'undefined' ? undefined : EventSource);
-    this.reconnectMinMs = options.reconnectMinMs ?? 1000;
-    this.reconnectMaxMs = options.reconnectMaxMs ?? 15_000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 2000;
     this.reconnectDelay = this.reconnectMinMs;
   }
 
-  getStatus(): Promise<ApiResult<EngineStatus>> {
-    return this.request<EngineStatus>('GET', '/api/status').then((reply) => {
-      if ('result' in reply) this.lastStatus = reply.result;
-      return reply;
-    });
-  }
-  scale(request: ScaleRequest): Promise<ApiResult<ScaleResponse>> {
-    return this.request('POST', '/api/scale', request);
-  }
-  getHits(): Promise<ApiResult<HitsSnapshot>> {
-    return this.request('GET', '/api/hits');
-  }
-  getTraffic(): Promise<ApiResult<TrafficStatus>> {
-    return this.request('GET', '/api/traffic');
-  }
-  startTraffic(request: TrafficRequest): Promise<ApiResult<TrafficStatus>> {
-    return this.request('POST', '/api/traffic', request);
-  }
-  stopTraffic(): Promise<ApiResult<TrafficStatus>> {
-    return this.request('POST', '/api/traffic/stop');
-  }
-  getTimeline(afterSeq?: number): Promise<ApiResult<TimelineEvent[]>> {
-    const query = afterSeq !== undefined ? `?after=${encodeURIComponent(String(afterSeq))}` : '';
-    return this.request('GET', `/api/timeline${query}`);
-  }
-  getTemplate(): Promise<ApiResult<TemplateView>> {
-    return this.request('GET', '/api/template');
-  }
-  setTemplate(source: string): Promise<ApiResult<EngineStatus>> {
-    return this.request('POST', '/api/template', { source });
-  }
-  startDemo(): Promise<ApiResult<EngineStatus>> {
-    return this.request('POST', '/api/demo/start');
-  }
-  stopDemo(): Promise<ApiResult<EngineStatus>> {
-    return this.request('POST', '/api/demo/stop');
+  private get reconnectMinMs(): number {
+    return this.options.reconnectMinMs ?? 1000;
   }
 
-  /** In a browser the LB and the Consul UI open in a new tab; only those two URLs. */
-  async openExternal(target: 'lb' | 'consul-ui'): Promise<ApiResult<null>> {
-    const status =
-      this.lastStatus ?? (await this.getStatus().then((r) => ('result' in r ? r.result : undefined)));
-    const url = target === 'lb' ? status?.lb.url : status?.consul.uiUrl;
-    if (!url || !/^https?:\/\//.test(url))
-      return {
-        error: {
-          message: `The ${target === 'lb' ? 'LB' : 'Consul UI'} URL is not known yet.`,
-          code: 'unknown-url',
-        },
-      };
-    window.open(url, '_blank', 'noopener,noreferrer');
-    return { result: null };
-  }
-
-  onStatus(listener: (status: EngineStatus) => void): () => void {
-    return this.subscribe('status', listener);
-  }
-  onHits(listener: (hits: HitsSnapshot) => void): () => void {
-    return this.subscribe('hits', listener);
-  }
-  onTimeline(listener: (events: TimelineEvent[]) => void): () => void {
-    return this.subscribe('timeline', listener);
-  }
-  onTraffic(listener: (traffic: TrafficStatus) => void): () => void {
-    return this.subscribe('traffic', listener);
-  }
-
-  onConnection(listener: (state: ConnectionState, detail?: string) => void): () => void {
-    this.connectionListeners.add(listener);
-    listener(this.connection, this.connectionDetail);
-    return () => this.connectionListeners.delete(listener);
-  }
-
-  /** Closes the event stream and stops every timer. */
-  close(): void {
-    for (const set of Object.values(this.listeners)) set.clear();
-    this.stopStream();
-  }
-
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
-    if (!this.token)
+  /** One operation of the contract, by name. */
+  async call(name: UiOperation, request?: unknown): Promise<ApiResult<unknown>> {
+    const { method, path } = OPERATIONS[name];
+    if (!this.options.token)
       return {
         error: {
           message:
-            'This page has no API token. Open the dashboard with the URL that `discovery-tray up` prints (it ends in ?token=…).',
+            'This page has no API token. Open the dashboard with the URL that `discovery-tray up` prints (it ends in #token=…).',
           code: 'no-token',
         },
       };
+    const withBody = method === 'POST' && request !== undefined;
     let response: Response;
     try {
-      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      response = await this.fetchImpl(
+        `${this.baseUrl}${path}${method === 'GET' ? encodeQuery(request) : ''}`,
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${this.options.token}`,
+            accept: 'application/json',
+            ...(withBody ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(withBody ? { body: JSON.stringify(request) } : {}),
+          cache: 'no-store',
+          credentials: 'omit',
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        cache: 'no-store',
-        credentials: 'omit',
-      });
+      );
     } catch (error) {
       return {
         error: {
@@ -206,38 +127,66 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
         },
       };
     }
-    if (isApiResult<T>(payload)) return payload;
-    return {
-      error: {
-        message: `The engine answered ${method} ${path} with HTTP ${response.status} in an unknown format.`,
-        code: 'bad-response',
-      },
-    };
+    if (!isApiResult(payload))
+      return {
+        error: {
+          message: `The engine answered ${method} ${path} with HTTP ${response.status} in an unknown format.`,
+          code: 'bad-response',
+        },
+      };
+    if (name === 'getStatus' && 'result' in payload) this.lastStatus = payload.result as EngineStatus;
+    return payload;
   }
 
-  private subscribe<T extends Topic>(topic: T, listener: Listener<T>): () => void {
-    const set = this.listeners[topic] as Set<Listener<T>>;
-    set.add(listener);
+  /** In a browser the LB and the Consul UI open in a new tab; only those two URLs. */
+  async openExternal(request: ExternalRequest): Promise<ApiResult<null>> {
+    const status =
+      this.lastStatus ??
+      (await this.call('getStatus').then((r) => ('result' in r ? (r.result as EngineStatus) : undefined)));
+    const url = request.target === 'lb' ? status?.lb.url : status?.consul.uiUrl;
+    if (!url || !/^https?:\/\//.test(url))
+      return {
+        error: {
+          message: `The ${request.target === 'lb' ? 'LB' : 'Consul UI'} URL is not known yet.`,
+          code: 'not-ready',
+        },
+      };
+    (this.options.openTab ?? ((href) => window.open(href, '_blank', 'noopener,noreferrer')))(url);
+    return { result: null };
+  }
+
+  subscribe<T extends TopicName>(topic: T, listener: TopicListener<T>): () => void {
+    const off = this.topics.get(topic)!.on(listener as (payload: unknown) => void);
     this.ensureStream();
     return () => {
-      set.delete(listener);
-      if (Object.values(this.listeners).every((s) => s.size === 0)) this.stopStream();
+      off();
+      if ([...this.topics.values()].every((emitter) => emitter.size === 0)) this.stopStream();
     };
   }
 
-  private emit<T extends Topic>(topic: T, payload: TopicPayload[T]): void {
+  onConnection(listener: (state: ConnectionState, detail?: string) => void): () => void {
+    listener(this.connection, this.connectionDetail);
+    return this.connectionChanged.on(({ state, detail }) => listener(state, detail));
+  }
+
+  /** Closes the event stream and stops every timer. */
+  close(): void {
+    for (const emitter of this.topics.values()) emitter.clear();
+    this.stopStream();
+  }
+
+  private emit<T extends TopicName>(topic: T, payload: TopicPayload<T>): void {
     if (topic === 'status') this.lastStatus = payload as EngineStatus;
-    if (topic === 'timeline') {
+    if (topic === 'timeline')
       for (const event of payload as TimelineEvent[]) this.lastSeq = Math.max(this.lastSeq, event.seq);
-    }
-    for (const listener of this.listeners[topic] as Set<Listener<T>>) listener(payload);
+    this.topics.get(topic)!.emit(payload);
   }
 
   private setConnection(state: ConnectionState, detail?: string): void {
     if (state === this.connection && detail === this.connectionDetail) return;
     this.connection = state;
     this.connectionDetail = detail;
-    for (const listener of this.connectionListeners) listener(state, detail);
+    this.connectionChanged.emit(detail === undefined ? { state } : { state, detail });
   }
 
   private ensureStream(): void {
@@ -247,12 +196,13 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
 
   private openStream(): void {
     this.reconnectTimer = undefined;
-    if (!this.EventSourceImpl || !this.token) {
+    if (!this.EventSourceImpl || !this.options.token) {
       this.startPolling();
       return;
     }
-    const url = `${this.baseUrl}/api/events?token=${encodeURIComponent(this.token)}`;
-    const source = new this.EventSourceImpl(url);
+    const source = new this.EventSourceImpl(
+      `${this.baseUrl}${EVENTS_PATH}?token=${encodeURIComponent(this.options.token)}`,
+    );
     this.source = source;
     if (this.connection !== 'polling') this.setConnection('connecting');
     source.onopen = () => {
@@ -262,17 +212,17 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
     };
     source.onerror = () => {
       // A network error makes EventSource retry by itself (readyState CONNECTING); an HTTP error
-      // (404 before the route exists, 401, 5xx) closes it for good: retry with backoff, and poll
-      // meanwhile so that the page stays current.
+      // (401, 5xx) closes it for good: retry with backoff, and poll meanwhile so that the page
+      // stays current.
       this.startPolling();
       if (source.readyState === CLOSED) {
         source.close();
         if (this.source === source) this.source = undefined;
         this.reconnectTimer = setTimeout(() => this.openStream(), this.reconnectDelay);
-        this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.reconnectMaxMs);
+        this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.options.reconnectMaxMs ?? 15_000);
       }
     };
-    for (const topic of ['status', 'hits', 'timeline', 'traffic'] as const) {
+    for (const topic of TOPIC_NAMES) {
       source.addEventListener(topic, (event) => {
         let payload: unknown;
         try {
@@ -280,7 +230,7 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
         } catch {
           return;
         }
-        if (looksLike(topic, payload)) this.emit(topic, payload as TopicPayload[typeof topic]);
+        if (looksLike(topic, payload)) this.emit(topic, payload as TopicPayload<typeof topic>);
       });
     }
   }
@@ -295,7 +245,7 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
 
   private startPolling(): void {
     if (this.pollTimer) return;
-    this.pollTimer = setInterval(() => void this.pollOnce(), this.pollIntervalMs);
+    this.pollTimer = setInterval(() => void this.pollOnce(), this.options.pollIntervalMs ?? 2000);
     void this.pollOnce();
   }
 
@@ -304,9 +254,9 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
     this.pollTimer = undefined;
   }
 
-  /** One round of GETs for the subscribed topics; says whether the engine answers at all. */
+  /** One round of reads for the subscribed topics; says whether the engine answers at all. */
   private async pollOnce(): Promise<void> {
-    const status = await this.getStatus();
+    const status = await this.call('getStatus');
     if ('error' in status) {
       this.setConnection(
         status.error.code === 'unauthorized' ? 'unauthorized' : 'unreachable',
@@ -315,23 +265,36 @@ export class HttpApi implements DiscoveryTrayApi, ConnectionAware {
       return;
     }
     if (this.connection !== 'live') this.setConnection('polling');
-    this.emit('status', status.result);
-    if (this.listeners.timeline.size > 0) {
-      const timeline = await this.getTimeline(this.lastSeq);
-      if ('result' in timeline && timeline.result.length > 0) this.emit('timeline', timeline.result);
-    }
-    if (this.listeners.hits.size > 0) {
-      const hits = await this.getHits();
-      if ('result' in hits) this.emit('hits', hits.result);
-    }
-    if (this.listeners.traffic.size > 0) {
-      const traffic = await this.getTraffic();
-      if ('result' in traffic) this.emit('traffic', traffic.result);
+    this.emit('status', status.result as EngineStatus);
+    for (const topic of TOPIC_NAMES) {
+      if (topic === 'status' || this.topics.get(topic)!.size === 0) continue;
+      const reply = await this.call(
+        TOPICS[topic].readBy,
+        topic === 'timeline' ? { after: this.lastSeq } : undefined,
+      );
+      if (!('result' in reply)) continue;
+      if (topic === 'timeline' && (reply.result as TimelineEvent[]).length === 0) continue;
+      this.emit(topic, reply.result as TopicPayload<typeof topic>);
     }
   }
 }
 
-function isApiResult<T>(payload: unknown): payload is ApiResult<T> {
+/** The contract for a browser: one function per UI operation, derived from the table. */
+export function createHttpApi(options: HttpApiOptions): HttpApi {
+  const transport = new HttpTransport(options);
+  const calls = Object.fromEntries(
+    operationsFor('ui').map((name) => [name, (request?: unknown) => transport.call(name, request)]),
+  );
+  return {
+    ...calls,
+    openExternal: (request: ExternalRequest) => transport.openExternal(request),
+    subscribe: (topic, listener) => transport.subscribe(topic, listener),
+    onConnection: (listener) => transport.onConnection(listener),
+    close: () => transport.close(),
+  } as HttpApi;
+}
+
+function isApiResult(payload: unknown): payload is ApiResult<unknown> {
   if (typeof payload !== 'object' || payload === null) return false;
   if ('result' in payload) return true;
   const error = (payload as { error?: unknown }).error;
@@ -343,7 +306,7 @@ function isApiResult<T>(payload: unknown): payload is ApiResult<T> {
 }
 
 /** A cheap shape check, so that a malformed event can never replace good state. */
-function looksLike(topic: Topic, payload: unknown): boolean {
+function looksLike(topic: TopicName, payload: unknown): boolean {
   if (topic === 'timeline') return Array.isArray(payload);
   if (typeof payload !== 'object' || payload === null) return false;
   if (topic === 'status') return 'state' in payload && 'services' in payload;

@@ -3,7 +3,7 @@
  * engine's snapshots. A snapshot carries the last 60 s per backend, so a missed push (or a
  * slow tab) is filled from it instead of leaving a hole.
  */
-import type { HitsSnapshot } from '../../../preload/api';
+import type { HitsSnapshot } from '../../../contract/index';
 import { RingBuffer } from './ring-buffer';
 
 export const WINDOW_SECONDS = 60;

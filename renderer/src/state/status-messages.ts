@@ -2,7 +2,7 @@
  * What the status bar says: one message per thing that is wrong or pending, each with what
  * to do about it. Pure, so that every case is tested without a DOM.
  */
-import type { EngineStatus } from '../../../preload/api';
+import type { EngineStatus } from '../../../contract/index';
 import type { ConnectionState } from '../api/connection';
 
 export interface StatusMessage {

@@ -14,7 +14,7 @@ import type {
   TimelineEvent,
   TrafficRequest,
   TrafficStatus,
-} from '../../../preload/api';
+} from '../../../contract/index';
 import { isConnectionAware, type ConnectionState } from '../api/connection';
 import { BackendColors } from './colors';
 import { HitsSeries } from './hits-series';
@@ -173,10 +173,10 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
       state.connection = 'live';
     }
     unsubscribers.push(
-      api.onStatus(setStatus),
-      api.onHits(setHits),
-      api.onTimeline(addTimeline),
-      api.onTraffic((traffic) => (state.traffic = traffic)),
+      api.subscribe('status', setStatus),
+      api.subscribe('hits', setHits),
+      api.subscribe('timeline', addTimeline),
+      api.subscribe('traffic', (traffic) => (state.traffic = traffic)),
     );
     const [, hits, traffic, timeline] = await Promise.all([
       refreshStatus(),
@@ -254,7 +254,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     state.templateAction.error = undefined;
     state.templateAction.applied = false;
     try {
-      const reply = await api.setTemplate(source);
+      const reply = await api.setTemplate({ source });
       if ('error' in reply) {
         state.templateAction.error = reply.error.message;
         return false;
@@ -285,7 +285,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
   }
 
   async function openExternal(target: 'lb' | 'consul-ui'): Promise<void> {
-    const reply = await api.openExternal(target);
+    const reply = await api.openExternal({ target });
     if ('error' in reply) state.demoAction.error = reply.error.message;
   }
 

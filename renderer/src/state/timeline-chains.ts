@@ -1,5 +1,5 @@
 /** Groups the timeline into one chain of discovery steps per container, newest container first. */
-import type { TimelineEvent, TimelineKind } from '../../../preload/api';
+import type { TimelineEvent, TimelineKind } from '../../../contract/index';
 
 export interface Chain {
   containerId: string;

@@ -3,16 +3,24 @@
  * default reply, and `push*` feeds the subscribers as the engine would.
  */
 import { vi, type Mock } from 'vitest';
-import type {
-  ApiResult,
-  BackendHits,
-  DiscoveryTrayApi,
-  EngineStatus,
-  HitsSnapshot,
-  InstanceView,
-  TimelineEvent,
-  TrafficStatus,
-} from '../../../preload/api';
+import {
+  Emitter,
+  TOPIC_NAMES,
+  operationsFor,
+  type ApiResult,
+  type BackendHits,
+  type DiscoveryTrayApi,
+  type EngineStatus,
+  type HitsSnapshot,
+  type InstanceView,
+  type RequestOf,
+  type ResultOf,
+  type TimelineEvent,
+  type TopicName,
+  type TopicPayload,
+  type TrafficStatus,
+  type UiOperation,
+} from '../../../contract/index';
 
 export function instance(n: number, overrides: Partial<InstanceView> = {}): InstanceView {
   return {
@@ -88,6 +96,8 @@ export function hitsSnapshot(at: number, backends: BackendHits[], recent: string
 export const idleTraffic: TrafficStatus = { running: false, sent: 0, succeeded: 0, failed: 0, byBackend: {} };
 
 export interface StubControls {
+  /** Feeds a topic's subscribers, as the engine's pushes would. */
+  push<T extends TopicName>(topic: T, payload: TopicPayload<T>): void;
   pushStatus(status: EngineStatus): void;
   pushHits(hits: HitsSnapshot): void;
   pushTimeline(events: TimelineEvent[]): void;
@@ -95,67 +105,75 @@ export interface StubControls {
   listenerCount(): number;
 }
 
-/** Every contract method is a vi.fn (a property, so `expect(api.scale)` is fine unbound). */
+/** Every contract call is a vi.fn (a property, so `expect(api.scale)` is fine unbound). */
 export type ApiStub = { [K in keyof DiscoveryTrayApi]: Mock<DiscoveryTrayApi[K]> } & StubControls;
 
 const ok = <T>(result: T): Promise<ApiResult<T>> => Promise.resolve({ result });
 
+type Replies = { [K in UiOperation]?: (request: RequestOf<K>) => ResultOf<K> };
+
+/**
+ * A stub of the whole contract, built from the operation table: each call answers what `replies`
+ * (or the defaults below) say, and an operation with no reply answers "not available", so a new
+ * operation needs no change here until a test cares about it.
+ */
 export function createApiStub(
   initial: { status?: EngineStatus; hits?: HitsSnapshot; timeline?: TimelineEvent[] } = {},
+  replies: Replies = {},
 ): ApiStub {
   let status = initial.status ?? engineStatus();
-  const listeners = {
-    status: new Set<(s: EngineStatus) => void>(),
-    hits: new Set<(h: HitsSnapshot) => void>(),
-    timeline: new Set<(t: TimelineEvent[]) => void>(),
-    traffic: new Set<(t: TrafficStatus) => void>(),
+  const emitters = new Map(TOPIC_NAMES.map((topic) => [topic, new Emitter<unknown>()]));
+  const defaults: Replies = {
+    getStatus: () => status,
+    scale: (req) => ({
+      service: req.service,
+      desired: req.count,
+      running: req.count,
+      superseded: false,
+      warnings: [],
+    }),
+    getHits: () => initial.hits ?? hitsSnapshot(Date.now(), []),
+    getTraffic: () => idleTraffic,
+    startTraffic: (req) => ({ ...idleTraffic, running: true, ratePerSecond: req.ratePerSecond }),
+    stopTraffic: () => idleTraffic,
+    getTimeline: () => initial.timeline ?? [],
+    getTemplate: () => ({
+      name: 'nginx.ctmpl',
+      source: 'upstream app {\n{{range service "backend.web"}}  server {{.Address}}:{{.Port}};\n{{end}}}\n',
+    }),
+    setTemplate: () => status,
+    startDemo: () => status,
+    stopDemo: () => status,
+    openExternal: () => null,
+    ...replies,
   };
-  function on<T>(set: Set<(v: T) => void>, listener: (v: T) => void): () => void {
-    set.add(listener);
-    return () => set.delete(listener);
-  }
-  const stub: ApiStub = {
-    getStatus: vi.fn(() => ok(status)),
-    scale: vi.fn((req: { service: string; count: number }) =>
-      ok({ service: req.service, desired: req.count, running: req.count, superseded: false, warnings: [] }),
-    ),
-    getHits: vi.fn(() => ok(initial.hits ?? hitsSnapshot(Date.now(), []))),
-    getTraffic: vi.fn(() => ok(idleTraffic)),
-    startTraffic: vi.fn((req: { ratePerSecond: number; durationSeconds: number }) =>
-      ok({ ...idleTraffic, running: true, ratePerSecond: req.ratePerSecond }),
-    ),
-    stopTraffic: vi.fn(() => ok(idleTraffic)),
-    getTimeline: vi.fn(() => ok(initial.timeline ?? [])),
-    getTemplate: vi.fn(() =>
-      ok({
-        name: 'nginx.ctmpl',
-        source: 'upstream app {\n{{range service "backend.web"}}  server {{.Address}}:{{.Port}};\n{{end}}}\n',
-      }),
-    ),
-    setTemplate: vi.fn(() => ok(status)),
-    startDemo: vi.fn(() => ok(status)),
-    stopDemo: vi.fn(() => ok(status)),
-    openExternal: vi.fn(() => ok(null)),
-    onStatus: vi.fn((l: (s: EngineStatus) => void) => on(listeners.status, l)),
-    onHits: vi.fn((l: (h: HitsSnapshot) => void) => on(listeners.hits, l)),
-    onTimeline: vi.fn((l: (t: TimelineEvent[]) => void) => on(listeners.timeline, l)),
-    onTraffic: vi.fn((l: (t: TrafficStatus) => void) => on(listeners.traffic, l)),
-    pushStatus(next: EngineStatus) {
-      status = next;
-      for (const l of listeners.status) l(next);
-    },
-    pushHits(hits: HitsSnapshot) {
-      for (const l of listeners.hits) l(hits);
-    },
-    pushTimeline(events: TimelineEvent[]) {
-      for (const l of listeners.timeline) l(events);
-    },
-    pushTraffic(traffic: TrafficStatus) {
-      for (const l of listeners.traffic) l(traffic);
-    },
-    listenerCount() {
-      return Object.values(listeners).reduce((n, s) => n + s.size, 0);
-    },
+  const calls = Object.fromEntries(
+    operationsFor('ui', 'desktop').map((name) => {
+      const reply = defaults[name] as ((request: unknown) => unknown) | undefined;
+      return [
+        name,
+        vi.fn((request?: unknown) =>
+          reply
+            ? ok(reply(request))
+            : Promise.resolve({ error: { code: 'not-available', message: `${name} is not stubbed` } }),
+        ),
+      ];
+    }),
+  );
+  const push = <T extends TopicName>(topic: T, payload: TopicPayload<T>): void => {
+    if (topic === 'status') status = payload as EngineStatus;
+    emitters.get(topic)!.emit(payload);
   };
-  return stub;
+  return {
+    ...calls,
+    subscribe: vi.fn((topic: TopicName, listener: (payload: never) => void) =>
+      emitters.get(topic)!.on(listener as (payload: unknown) => void),
+    ),
+    push,
+    pushStatus: (next: EngineStatus) => push('status', next),
+    pushHits: (hits: HitsSnapshot) => push('hits', hits),
+    pushTimeline: (events: TimelineEvent[]) => push('timeline', events),
+    pushTraffic: (traffic: TrafficStatus) => push('traffic', traffic),
+    listenerCount: () => [...emitters.values()].reduce((n, emitter) => n + emitter.size, 0),
+  } as unknown as ApiStub;
 }

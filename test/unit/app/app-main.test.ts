@@ -9,12 +9,14 @@ import {
   FakeTray,
   resetElectron,
 } from '../../support/electron-double.js';
-import { FakeEngine, readyStatus } from './fixtures.js';
+import { ipcChannel, pushChannel } from '../../../contract/index.js';
+import { DiscoveryService } from '../../../main/service/discovery-service.js';
+import { PushHub } from '../../../main/service/push-hub.js';
+import { FakeRuntime, readyStatus } from './fixtures.js';
 
 vi.mock('electron', async () => (await import('../../support/electron-double.js')).electron);
 
 const { startApp } = await import('../../../main/app/app-main.js');
-const { INVOKE, EVENTS } = await import('../../../main/app/ipc-channels.js');
 const { DASHBOARD_URL } = await import('../../../main/app/app-origin.js');
 const { TRAY_REFRESH_DELAY_MS } = await import('../../../main/app/tray.js');
 
@@ -31,18 +33,18 @@ afterEach(async () => {
 });
 
 async function launch(platform: NodeJS.Platform = 'linux') {
-  const engine = new FakeEngine();
+  const engine = new FakeRuntime();
   const control = { open: vi.fn(() => Promise.resolve()), close: vi.fn(() => Promise.resolve()) };
-  let onShutdown: ((reason: 'down' | 'stop') => void) | undefined;
   const running = await startApp({
     appRoot,
     platform,
-    createBackend: (callback) => {
-      onShutdown = callback;
-      return { engine, control };
+    // As backend.ts wires it, with the stand-in engine: the real service and push hub.
+    createBackend: (host) => {
+      const service = new DiscoveryService(engine, { ...host, beforeStart: () => control.open() });
+      return { service, push: new PushHub(service.feeds()), control };
     },
   });
-  if (running) await vi.waitFor(() => expect(running.controller.view().phase).toBe('ready'));
+  if (running) await vi.waitFor(() => expect(running.service.view().phase).toBe('ready'));
   const window = (): FakeBrowserWindow => FakeBrowserWindow.instances.at(-1)!;
   const quit = async (): Promise<void> => {
     electron.app.quit();
@@ -55,7 +57,6 @@ async function launch(platform: NodeJS.Platform = 'linux') {
     running,
     window,
     quit,
-    shutdownFromCli: (reason: 'down' | 'stop') => onShutdown?.(reason),
   };
 }
 
@@ -164,7 +165,7 @@ describe('the app lifecycle', () => {
       expect(window().webContents.sent).toEqual([]);
       window().webContents.emit('did-finish-load');
       expect(window().webContents.sent[0]).toMatchObject({
-        channel: EVENTS.status,
+        channel: pushChannel('status'),
         payload: { state: 'ready' },
       });
     } finally {
@@ -174,26 +175,29 @@ describe('the app lifecycle', () => {
 
   it('opens only the LB and Consul UI URLs, on this machine', async () => {
     const { engine } = await launch();
-    const open = electron.ipcMain.handlers.get(INVOKE.openExternal)!;
-    expect(await open(DASHBOARD_EVENT, 'lb')).toEqual({ result: null });
-    expect(await open(DASHBOARD_EVENT, 'consul-ui')).toEqual({ result: null });
+    const open = electron.ipcMain.handlers.get(ipcChannel('openExternal'))!;
+    expect(await open(DASHBOARD_EVENT, { target: 'lb' })).toEqual({ result: null });
+    expect(await open(DASHBOARD_EVENT, { target: 'consul-ui' })).toEqual({ result: null });
     expect(electron.shell.openExternal.mock.calls).toEqual([
       ['http://127.0.0.1:8080'],
       ['http://127.0.0.1:8500/ui/'],
     ]);
     engine.change(readyStatus(1, { lb: { url: 'http://10.0.0.7:8080', generation: 1 } }));
-    expect(await open(DASHBOARD_EVENT, 'lb')).toMatchObject({ error: { code: 'forbidden-url' } });
+    expect(await open(DASHBOARD_EVENT, { target: 'lb' })).toMatchObject({ error: { code: 'forbidden-url' } });
     expect(electron.shell.openExternal).toHaveBeenCalledTimes(2);
   });
 
-  it('`discovery-tray down` stops following the stack; `stop` quits the app', async () => {
-    const { engine, running, shutdownFromCli } = await launch();
-    shutdownFromCli('down');
-    await vi.waitFor(() => expect(running!.controller.view().phase).toBe('stopped'));
+  it('`discovery-tray down` removes the stack and the app stays in the tray; `stop` quits the app', async () => {
+    const { engine, running } = await launch();
+    // What the control API does for `discovery-tray down` and for a `stop` request.
+    expect(await running!.service.call('down')).toEqual({ removed: 3 });
+    expect(engine.removeStack).toHaveBeenCalledOnce();
     expect(engine.stop).toHaveBeenCalledWith({ down: false });
+    expect(running!.service.view().phase).toBe('stopped');
+    await new Promise((resolve) => setImmediate(resolve));
     expect(electron.app.quit).not.toHaveBeenCalled();
-    shutdownFromCli('stop');
-    expect(electron.app.quit).toHaveBeenCalled();
+    await running!.service.call('shutdown');
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled());
     await vi.waitFor(() => expect(electron.app.state.quitted).toBe(true));
   });
 });

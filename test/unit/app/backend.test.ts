@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EngineStatus } from '../../../preload/api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../../main/app/backend.js';
 import { ControlClient, NoEngineError } from '../../../main/server/control-client.js';
 import { loadEndpoint } from '../../../main/server/state-file.js';
@@ -21,18 +20,18 @@ afterAll(async () => {
 
 describe("the app's backend", () => {
   it('publishes the control API so that the CLI reaches the app engine, and refuses a second engine', async () => {
-    const first = createBackend(vi.fn());
+    const first = createBackend({});
     await first.control.open();
     const endpoint = await loadEndpoint();
     expect(endpoint?.pid).toBe(process.pid);
 
     // What `discovery-tray status` does: the app's (not yet started) engine answers.
     const client = await ControlClient.connect();
-    const status = await client.call<EngineStatus>('GET', '/api/status');
-    expect(status.state).toBe('starting');
+    const status = await client.call('getStatus');
+    expect(status.state).toBe('stopped');
     expect(status.lb.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
-    const second = createBackend(vi.fn());
+    const second = createBackend({});
     await expect(second.control.open()).rejects.toMatchObject({
       code: 'engine-running',
       message: expect.stringContaining(

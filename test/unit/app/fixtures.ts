@@ -1,14 +1,16 @@
-/** Engine states for the app tests, built from one ready status by small changes. */
+/** Engine states and a stand-in engine for the app and service tests, built from one ready status by small changes. */
 import { vi } from 'vitest';
-import type {
-  EngineStatus,
-  HitsSnapshot,
-  ScaleResponse,
-  TimelineEvent,
-  TrafficRequest,
-  TrafficStatus,
-} from '../../../preload/api.js';
-import type { AppEngine, AppView, EngineLike } from '../../../main/app/engine-port.js';
+import {
+  Emitter,
+  type EngineStatus,
+  type HitsSnapshot,
+  type ScaleResponse,
+} from '../../../contract/index.js';
+import type { TrayState } from '../../../main/app/tray-menu.js';
+import type { EngineParts } from '../../../main/engine/engine.js';
+import { Timeline } from '../../../main/engine/timeline.js';
+import { TrafficGenerator } from '../../../main/engine/traffic/traffic-generator.js';
+import type { EngineRuntime } from '../../../main/service/discovery-service.js';
 
 export function webInstances(count: number): EngineStatus['services'][number]['instances'] {
   return Array.from({ length: count }, (_, i) => ({
@@ -57,75 +59,60 @@ export function idleStatus(state: EngineStatus['state'] = 'starting'): EngineSta
   };
 }
 
-export function view(phase: AppView['phase'], status: EngineStatus, extra: Partial<AppView> = {}): AppView {
-  return { phase, status, stopDemoOnQuit: false, ...extra };
+const IDLE_TRAFFIC = { running: false, sent: 0, succeeded: 0, failed: 0, byBackend: {} };
+
+export function trayState(
+  phase: TrayState['phase'],
+  status: EngineStatus,
+  extra: Partial<TrayState> = {},
+): TrayState {
+  return { phase, status, traffic: IDLE_TRAFFIC, stopDemoOnQuit: false, ...extra };
 }
 
-/** An EngineLike whose start/stop/scale are spies; status() returns `current`. */
-export class FakeEngine implements EngineLike {
+/**
+ * The engine as the application service sees it (EngineRuntime: the Engine class's own shape),
+ * with spies for start/stop and the parts the service reaches into (scaler, template loop).
+ * Its timeline and traffic generator are the real ones; the generator is never started here.
+ */
+export class FakeRuntime implements EngineRuntime {
+  readonly timeline = new Timeline();
+  readonly changed = new Emitter<void>();
+  readonly hitsChanged = new Emitter<HitsSnapshot>();
+  readonly traffic = new TrafficGenerator(() => 'http://127.0.0.1:9/');
   current: EngineStatus = idleStatus();
-  readonly listeners = new Set<() => void>();
-  readonly timeline = { list: vi.fn((_after?: number): TimelineEvent[] => []) };
+  private started = false;
+  readonly scaler = {
+    scale: vi.fn((service: string, count: number): Promise<ScaleResponse> =>
+      Promise.resolve({ service, desired: count, running: count, superseded: false, warnings: [] }),
+    ),
+  };
+  readonly loop = {
+    templateSource: '{{range service "backend.web"}}{{end}}',
+    status: () => ({ templateName: 'nginx.ctmpl' }),
+    setTemplate: vi.fn((_source: string) => undefined),
+  };
   start = vi.fn(() => {
+    this.started = true;
     this.current = readyStatus(1);
     return Promise.resolve();
   });
-  stop = vi.fn((_options?: { down?: boolean }) => Promise.resolve());
-  scale = vi.fn((service: unknown, count: unknown): Promise<ScaleResponse> =>
-    Promise.resolve({
-      service: String(service),
-      desired: Number(count),
-      running: 1,
-      superseded: false,
-      warnings: [],
-    }),
-  );
-  setTemplate = vi.fn((_source: string) => undefined);
-  templateSource = vi.fn(() => '{{range service "backend.web"}}{{end}}');
+  stop = vi.fn((_options?: { down?: boolean }) => {
+    this.started = false;
+    return Promise.resolve();
+  });
+  removeStack = vi.fn(() => Promise.resolve(3));
+
+  get parts(): EngineParts | undefined {
+    return this.started ? ({ scaler: this.scaler, loop: this.loop } as unknown as EngineParts) : undefined;
+  }
+
   status(): EngineStatus {
     return this.current;
   }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
+
+  /** The engine's status changed (as a registration or a reload would). */
   change(status: EngineStatus): void {
     this.current = status;
-    for (const listener of this.listeners) listener();
+    this.changed.emit();
   }
-}
-
-/** An AppEngine whose every method is a spy, for the IPC and batcher tests. */
-export function fakeAppEngine(current: AppView = view('ready', readyStatus(1))) {
-  const listeners = new Set<() => void>();
-  const engine = {
-    current,
-    view: vi.fn(() => engine.current),
-    onChange: vi.fn((listener: () => void) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    }),
-    emit: () => {
-      for (const listener of listeners) listener();
-    },
-    startDemo: vi.fn(() => Promise.resolve(engine.current.status)),
-    stopDemo: vi.fn(() => Promise.resolve(engine.current.status)),
-    scale: vi.fn((request: { service: string; count: number }) =>
-      Promise.resolve({ ...request, desired: request.count, running: 1, superseded: false, warnings: [] }),
-    ),
-    timeline: vi.fn((_after: number): TimelineEvent[] => []),
-    template: vi.fn(() => ({ name: 'nginx.ctmpl', source: 'x' })),
-    setTemplate: vi.fn((_source: string) => engine.current.status),
-    hits: vi.fn((): HitsSnapshot => {
-      throw new Error('not stubbed');
-    }),
-    hitsAvailable: vi.fn(() => false),
-    traffic: vi.fn((): TrafficStatus => {
-      throw new Error('not stubbed');
-    }),
-    startTraffic: vi.fn<(request: TrafficRequest) => Promise<TrafficStatus>>(),
-    stopTraffic: vi.fn<() => Promise<TrafficStatus>>(),
-    shutdown: vi.fn(() => Promise.resolve()),
-  };
-  return engine satisfies AppEngine & { current: AppView; emit(): void };
 }

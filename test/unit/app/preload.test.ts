@@ -1,11 +1,16 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DiscoveryTrayApi, EngineStatus } from '../../../preload/api.js';
+import {
+  BRIDGE_KEY,
+  ipcChannel,
+  operationsFor,
+  pushChannel,
+  type DiscoveryTrayApi,
+  type EngineStatus,
+} from '../../../contract/index.js';
 import { electron, resetElectron } from '../../support/electron-double.js';
 import { readyStatus } from './fixtures.js';
 
 vi.mock('electron', async () => (await import('../../support/electron-double.js')).electron);
-
-const { BRIDGE_KEY, EVENTS, INVOKE } = await import('../../../main/app/ipc-channels.js');
 
 let api: DiscoveryTrayApi;
 beforeAll(async () => {
@@ -15,55 +20,48 @@ beforeAll(async () => {
 });
 
 describe('the preload bridge', () => {
-  it('exposes exactly the contract under window.discoveryTray, and nothing of Electron', () => {
+  it('exposes exactly the window’s operations of the contract and subscribe, and nothing of Electron', () => {
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledOnce();
     expect(BRIDGE_KEY).toBe('discoveryTray');
-    expect(Object.keys(api).sort()).toEqual(
-      [
-        'getStatus',
-        'scale',
-        'getHits',
-        'getTraffic',
-        'startTraffic',
-        'stopTraffic',
-        'getTimeline',
-        'getTemplate',
-        'setTemplate',
-        'startDemo',
-        'stopDemo',
-        'openExternal',
-        'onStatus',
-        'onHits',
-        'onTimeline',
-        'onTraffic',
-      ].sort(),
-    );
+    expect(Object.keys(api).sort()).toEqual([...operationsFor('ui', 'desktop'), 'subscribe'].sort());
+    expect(Object.keys(api)).not.toContain('down');
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
+    expect(Object.isFrozen(api)).toBe(true);
   });
 
-  it('invokes one channel per call with the arguments as given', async () => {
+  it('invokes one channel per call with the request as given', async () => {
     await api.scale({ service: 'web', count: 3 });
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(INVOKE.scale, { service: 'web', count: 3 });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(ipcChannel('scale'), {
+      service: 'web',
+      count: 3,
+    });
     await api.getTimeline();
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(INVOKE.getTimeline);
-    await api.getTimeline(12);
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(INVOKE.getTimeline, 12);
-    await api.openExternal('consul-ui');
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(INVOKE.openExternal, 'consul-ui');
-    electron.ipcRenderer.invoke.mockResolvedValueOnce({ error: { message: 'no', code: 'x' } });
-    expect(await api.stopDemo()).toEqual({ error: { message: 'no', code: 'x' } });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(ipcChannel('getTimeline'));
+    await api.getTimeline({ after: 12 });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(ipcChannel('getTimeline'), { after: 12 });
+    await api.openExternal({ target: 'consul-ui' });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(ipcChannel('openExternal'), {
+      target: 'consul-ui',
+    });
+    electron.ipcRenderer.invoke.mockResolvedValueOnce({ error: { message: 'no', code: 'internal' } });
+    expect(await api.stopDemo()).toEqual({ error: { message: 'no', code: 'internal' } });
   });
 
   it('gives listeners the payload only, never the event, and unsubscribes', () => {
     const seen: unknown[][] = [];
-    const unsubscribe = api.onStatus((...args: unknown[]) => seen.push(args));
+    const unsubscribe = api.subscribe('status', (...args: unknown[]) => seen.push(args));
     const status: EngineStatus = readyStatus(2);
     const ipcEvent = { sender: 'the renderer must never see this' };
-    electron.ipcRenderer.emit(EVENTS.status, ipcEvent, status);
+    electron.ipcRenderer.emit(pushChannel('status'), ipcEvent, status);
     expect(seen).toEqual([[status]]);
     unsubscribe();
-    electron.ipcRenderer.emit(EVENTS.status, ipcEvent, status);
+    electron.ipcRenderer.emit(pushChannel('status'), ipcEvent, status);
     expect(seen).toHaveLength(1);
-    expect(electron.ipcRenderer.listenerCount(EVENTS.status)).toBe(0);
+    expect(electron.ipcRenderer.listenerCount(pushChannel('status'))).toBe(0);
+  });
+
+  it('refuses a topic that is not in the contract (a page cannot pick a channel)', () => {
+    expect(() => api.subscribe('discovery-tray:scale' as never, () => undefined)).toThrow(/no topic/);
+    expect(electron.ipcRenderer.listenerCount('discovery-tray:push:discovery-tray:scale')).toBe(0);
   });
 });

@@ -1,8 +1,13 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { SCALE_CHOICES, buildTrayTemplate, trayLook, type TrayActions } from '../../../main/app/tray-menu.js';
-import type { AppView } from '../../../main/app/engine-port.js';
-import { idleStatus, readyStatus, view } from './fixtures.js';
+import {
+  SCALE_CHOICES,
+  buildTrayTemplate,
+  trayLook,
+  type TrayActions,
+  type TrayState,
+} from '../../../main/app/tray-menu.js';
+import { idleStatus, readyStatus, trayState as view } from './fixtures.js';
 
 function spyActions() {
   return {
@@ -18,7 +23,7 @@ function spyActions() {
   } satisfies TrayActions;
 }
 
-function menu(state: AppView, actions = spyActions()) {
+function menu(state: TrayState, actions = spyActions()) {
   const items = buildTrayTemplate(state, actions);
   const find = (label: string): MenuItemConstructorOptions => {
     const item = items.find((i) => i.label === label);
@@ -66,6 +71,7 @@ describe('the tray menu', () => {
       'Scale web',
       'Add one',
       'Remove one',
+      'Send traffic',
       'Open load balancer',
       'Open Consul UI',
       'Show dashboard',
@@ -216,8 +222,7 @@ describe('the tray menu', () => {
     expect(m.actions.setStopDemoOnQuit).toHaveBeenCalledWith(false);
   });
 
-  it('Send traffic: disabled with a note until the engine has a traffic generator, then a toggle', () => {
-    expect(menu(view('ready', readyStatus(1))).find('Send traffic (not available yet)').enabled).toBe(false);
+  it('Send traffic: a toggle, enabled while the demo runs or traffic is on', () => {
     const traffic = { running: false, sent: 0, succeeded: 0, failed: 0, byBackend: {} };
     const off = menu(view('ready', readyStatus(1), { traffic }));
     expect(off.find('Send traffic')).toMatchObject({ type: 'checkbox', checked: false, enabled: true });

@@ -1,7 +1,6 @@
 /**
- * The one contract between the engine and any UI: the Electron preload bridge,
- * the browser dashboard over HTTP/WebSocket, and the CLI all speak these types.
- * No Electron import here: main, preload, renderer and CLI all compile it.
+ * What the engine says about itself: the views every front end shows (status, hits, traffic,
+ * timeline, template). Plain data, JSON as it travels over IPC and HTTP.
  */
 
 export interface InstanceView {
@@ -68,11 +67,6 @@ export interface EngineStatus {
   hitsSource?: HitsSnapshot['source'];
 }
 
-export interface ScaleRequest {
-  service: string;
-  count: number;
-}
-
 export interface ScaleResponse {
   service: string;
   desired: number;
@@ -80,9 +74,6 @@ export interface ScaleResponse {
   superseded: boolean;
   warnings: string[];
 }
-
-/** Every call returns a result or a readable error, never a thrown Electron/HTTP error. */
-export type ApiResult<T> = { result: T } | { error: { message: string; code: string } };
 
 /** The steps of discovery, one typed timeline for the whole engine. */
 export type TimelineKind =
@@ -139,13 +130,6 @@ export interface HitsSnapshot {
   recent: string[];
 }
 
-export interface TrafficRequest {
-  /** 1 to 200 requests per second. */
-  ratePerSecond: number;
-  /** Bounded: 1 to 3600 seconds. */
-  durationSeconds: number;
-}
-
 export interface TrafficStatus {
   running: boolean;
   ratePerSecond?: number;
@@ -166,49 +150,3 @@ export interface TemplateView {
   name: string;
   source: string;
 }
-
-/**
- * What the dashboard can ask of the engine. Implemented by the preload bridge
- * (Electron, over IPC) and by an HTTP client (browser, over the engine's server).
- * HTTP mapping (all JSON, `Authorization: Bearer <token>`, replies are ApiResult):
- *   GET  /api/status                 → EngineStatus
- *   POST /api/scale     ScaleRequest → ScaleResponse
- *   GET  /api/hits                   → HitsSnapshot
- *   GET  /api/traffic                → TrafficStatus
- *   POST /api/traffic   TrafficRequest → TrafficStatus (starts)
- *   POST /api/traffic/stop           → TrafficStatus
- *   GET  /api/timeline?after=N       → TimelineEvent[]
- *   GET  /api/template               → TemplateView
- *   POST /api/template  {source}     → EngineStatus
- *   POST /api/demo/start, /api/demo/stop → EngineStatus
- *   GET  /api/events?token=T         → Server-Sent Events: `status` (EngineStatus), `hits`
- *        (HitsSnapshot), `timeline` (TimelineEvent[]), `traffic` (TrafficStatus), each at most about
- *        once a second (EventSource cannot send headers, hence the token in the query).
- */
-export interface DiscoveryTrayApi {
-  getStatus(): Promise<ApiResult<EngineStatus>>;
-  scale(request: ScaleRequest): Promise<ApiResult<ScaleResponse>>;
-  getHits(): Promise<ApiResult<HitsSnapshot>>;
-  getTraffic(): Promise<ApiResult<TrafficStatus>>;
-  startTraffic(request: TrafficRequest): Promise<ApiResult<TrafficStatus>>;
-  stopTraffic(): Promise<ApiResult<TrafficStatus>>;
-  getTimeline(afterSeq?: number): Promise<ApiResult<TimelineEvent[]>>;
-  getTemplate(): Promise<ApiResult<TemplateView>>;
-  setTemplate(source: string): Promise<ApiResult<EngineStatus>>;
-  startDemo(): Promise<ApiResult<EngineStatus>>;
-  stopDemo(): Promise<ApiResult<EngineStatus>>;
-  /** Opens the LB or the Consul UI in the system browser (only those two URLs). */
-  openExternal(target: 'lb' | 'consul-ui'): Promise<ApiResult<null>>;
-  /** Each returns an unsubscribe function. Listeners never receive Electron's event object. */
-  onStatus(listener: (status: EngineStatus) => void): () => void;
-  onHits(listener: (hits: HitsSnapshot) => void): () => void;
-  onTimeline(listener: (events: TimelineEvent[]) => void): () => void;
-  onTraffic(listener: (traffic: TrafficStatus) => void): () => void;
-}
-
-/** Limits every side validates against. */
-export const LIMITS = {
-  maxWebInstances: 20,
-  traffic: { minRate: 1, maxRate: 200, minSeconds: 1, maxSeconds: 3600 },
-  maxTemplateBytes: 64 * 1024,
-} as const;

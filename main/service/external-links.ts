@@ -2,10 +2,8 @@
  * The only URLs the app opens in the system browser: the demo's LB and the
  * Consul UI, as the engine reports them, and only on the loopback address.
  */
-import type { EngineStatus } from '../../preload/api.js';
+import type { EngineStatus, ExternalTarget } from '../../contract/index.js';
 import { UserError } from '../engine/errors.js';
-
-export type ExternalTarget = 'lb' | 'consul-ui';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

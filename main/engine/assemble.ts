@@ -1,0 +1,284 @@
+/**
+ * The composition root: brings the stack up (adopting what runs) and starts every part in order:
+ * Docker, the network and Consul, the registrator, the LB, the template loop, the scaler, the
+ * stack guard and the hits pipeline. Each started part is pushed on an undo stack, so a start that
+ * fails half-way stops exactly what it started (a retry never finds a second registrator).
+ */
+import type Consul from 'consul';
+import type Dockerode from 'dockerode';
+import { readFile } from 'node:fs/promises';
+import type { Emitter, HitsSnapshot } from '../../contract/index.js';
+import { ConsulLiveness } from './consul/consul-liveness.js';
+import {
+  callTimeout,
+  consulUrl,
+  createConsulClient,
+  parseConsulAddress,
+  type ConsulEndpoint,
+} from './consul/consul-connection.js';
+import { connectDocker, type DockerConnection } from './docker/docker-connection.js';
+import type { EngineConfig } from './engine-config.js';
+import { UserError, errorMessage } from './errors.js';
+import { DiscoverySteps } from './hits/discovery-steps.js';
+import { HitsService, type WebBackend } from './hits/hits-service.js';
+import { LbController } from './lb/lb-controller.js';
+import { assetPath } from './package-root.js';
+import { Registrator } from './registrator/registrator.js';
+import { ConsulTemplateData } from './render/consul-data.js';
+import { TemplateLoop } from './render/template-loop.js';
+import { Scaler } from './scaler.js';
+import type { ProgressReporter } from './stack/images.js';
+import { StackGuard } from './stack/stack-guard.js';
+import { Stack } from './stack/stack.js';
+import { holdWebUntilListening } from './stack/web-readiness.js';
+import { compileTemplate, type CompiledTemplate } from './template/index.js';
+import type { Timeline } from './timeline.js';
+import { UndoStack } from './undo-stack.js';
+
+export interface EngineParts {
+  connection: DockerConnection;
+  stack: Stack;
+  consul: Consul;
+  consulEndpoint: ConsulEndpoint;
+  liveness: ConsulLiveness;
+  registrator: Registrator;
+  lb: LbController;
+  lbPort: number;
+  data: ConsulTemplateData;
+  loop: TemplateLoop;
+  scaler: Scaler;
+  guard: StackGuard;
+  steps: DiscoverySteps;
+  hits: HitsService | undefined;
+  /** True when a stack from an earlier run was found running and taken over. */
+  adopted: boolean;
+}
+
+export interface AssembledEngine {
+  parts: EngineParts;
+  /** Stops every part, newest first; `down` also removes the stack (after the loops, before the registrator). */
+  dispose(options: { down: boolean }): Promise<void>;
+}
+
+/** Where the parts report to the engine that holds them. */
+export interface AssemblyContext {
+  timeline: Timeline;
+  progress: ProgressReporter;
+  /** Anything in the status may have changed. */
+  changed: Emitter<void>;
+  hits: Emitter<HitsSnapshot>;
+}
+
+export async function loadTemplate(path: string | undefined): Promise<CompiledTemplate> {
+  const file = path ?? assetPath('templates', 'nginx.ctmpl');
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(
+      `Cannot read the template ${file}: ${errorMessage(error)}. Check the path given to --template.`,
+      'bad-template',
+    );
+  }
+  try {
+    return compileTemplate(source, path ?? 'nginx.ctmpl');
+  } catch (error) {
+    throw new UserError(`The template ${file} has an error: ${errorMessage(error)}`, 'bad-template');
+  }
+}
+
+async function waitForConsul(consul: Consul, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const leader = await consul.status.leader(callTimeout(1000));
+      if (leader) return;
+      last = 'no leader yet';
+    } catch (error) {
+      last = errorMessage(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new UserError(
+    `Consul at ${url} did not become ready in ${timeoutMs / 1000} s (${last}).`,
+    'consul-unavailable',
+  );
+}
+
+export async function assemble(config: EngineConfig, context: AssemblyContext): Promise<AssembledEngine> {
+  const { timeline, progress, changed } = context;
+  // Two stacks: the loops stop before `down` removes the stack, the registrator after it (it deregisters).
+  const registration = new UndoStack();
+  const loops = new UndoStack();
+  try {
+    const connection = await connectDocker(config.dockerSocket ? { socketPath: config.dockerSocket } : {});
+    const docker: Dockerode = connection.docker;
+    const template = await loadTemplate(config.templatePath);
+    const stack = new Stack(docker, config, progress);
+    const adopted = (await stack.containers()).some((c) => c.running);
+
+    await stack.preflight({ managedConsul: !config.consulAddress });
+    const network = await stack.ensureNetwork();
+    const consulEndpoint = config.consulAddress
+      ? parseConsulAddress(config.consulAddress, config.consulToken)
+      : parseConsulAddress(`127.0.0.1:${(await stack.ensureConsul()).port}`);
+    const consul = createConsulClient(consulEndpoint);
+    progress(`waiting for Consul at ${consulUrl(consulEndpoint)}`);
+    await waitForConsul(consul, consulUrl(consulEndpoint), 30_000);
+
+    const liveness = new ConsulLiveness(consul);
+    registration.push('Consul liveness', () => liveness.stop());
+    const registrator = new Registrator(
+      docker,
+      consul,
+      timeline,
+      {
+        hostname: config.hostname,
+        mode: config.registration.mode,
+        ...(config.registration.hostIp ? { hostIp: config.registration.hostIp } : {}),
+        preferredNetworks: [network],
+        beforeRegister: holdWebUntilListening(config.project, timeline),
+      },
+      liveness,
+    );
+    registration.push('registrator', () => registrator.stop());
+    await registrator.start();
+
+    const lbContainer = await stack.ensureLb();
+    const lb = new LbController(lbContainer.container, timeline);
+    loops.push('LB channel', () => lb.close());
+    // The data source wakes the loop, and the loop reads the data source: a late-bound reference.
+    const loopRef: { current?: TemplateLoop } = {};
+    const data = new ConsulTemplateData(
+      consul,
+      () => loopRef.current?.poke(),
+      (message) => timeline.record({ kind: 'warning', message }),
+    );
+    loops.push('template data', () => data.close());
+    const loop = new TemplateLoop(template, data, lb, timeline, config.wait);
+    loopRef.current = loop;
+    loops.push('template loop', () => loop.stop());
+    // Never render from a Consul that is away or has just lost its data (an empty upstream):
+    // hold the last data until the registrator has put every registration back.
+    liveness.subscribe({
+      onUp: (reason) => {
+        if (reason !== 'first-contact') data.pause();
+        changed.emit();
+      },
+      onDown: () => {
+        data.pause();
+        changed.emit();
+      },
+    });
+    registrator.onRestored(() => data.resume());
+    liveness.start();
+    loop.start();
+
+    const scaler = new Scaler(stack, registrator, loop, lb, timeline, {
+      maxInstances: config.maxInstances,
+      drainTimeoutMs: config.drainTimeoutMs,
+      ...(config.drain === false ? { drain: false } : {}),
+    });
+    loops.push('scaler', () => scaler.idle().catch(() => undefined));
+    const guard = new StackGuard(docker, stack, lb, loop, scaler, timeline);
+    loops.push('stack guard', () => guard.stop());
+    await guard.start();
+    const steps = new DiscoverySteps(
+      timeline,
+      (id) => registrator.status().services.find((s) => s.containerId === id)?.containerName,
+    );
+    loops.push('discovery steps', () => steps.close());
+    const hits = await startHits(config, docker, lbContainer.container, registrator, steps, context);
+    if (hits) loops.push('hits', () => hits.stop());
+
+    registrator.onChange(() => changed.emit());
+    loop.onLive((state) => {
+      steps.onLive(state);
+      changed.emit();
+    });
+    scaler.onProgress(() => changed.emit());
+
+    const parts: EngineParts = {
+      connection,
+      stack,
+      consul,
+      consulEndpoint,
+      liveness,
+      registrator,
+      lb,
+      lbPort: lbContainer.port,
+      data,
+      loop,
+      scaler,
+      guard,
+      steps,
+      hits,
+      adopted,
+    };
+    return {
+      parts,
+      dispose: async ({ down }) => {
+        await loops.run();
+        if (down) await removeStack(parts);
+        await registration.run();
+      },
+    };
+  } catch (error) {
+    await loops.run();
+    await registration.run();
+    throw error;
+  }
+}
+
+/** Deregisters the web containers and removes the whole stack (only what it created). */
+export async function removeStack(parts: EngineParts): Promise<number> {
+  const { stack, registrator, guard } = parts;
+  // What follows removes the LB and the web containers on purpose: nothing may bring them back.
+  await guard.stop();
+  for (const web of await stack.containers('web')) await registrator.drain(web.id).catch(() => []);
+  return stack.down();
+}
+
+/** Follows the web logs and the LB's access log; without it the demo still works, so a failure only warns. */
+async function startHits(
+  config: EngineConfig,
+  docker: Dockerode,
+  lbContainer: Dockerode.Container,
+  registrator: Registrator,
+  steps: DiscoverySteps,
+  context: AssemblyContext,
+): Promise<HitsService | undefined> {
+  const webBackends = (): WebBackend[] =>
+    registrator
+      .status()
+      .services.filter((s) => s.name === 'web')
+      .map((s) => ({
+        containerId: s.containerId,
+        containerName: s.containerName,
+        address: s.address,
+        port: s.port,
+      }));
+  const hits = new HitsService({
+    docker,
+    project: config.project,
+    lbContainer,
+    backends: webBackends,
+    onFirstRequest: (backend, atMs) =>
+      steps.firstRequest(
+        backend.containerId,
+        backend.containerName,
+        `${backend.address}:${backend.port}`,
+        atMs,
+      ),
+  });
+  try {
+    await hits.start();
+  } catch (error) {
+    context.timeline.record({ kind: 'warning', message: `hits are not counted: ${errorMessage(error)}` });
+    await hits.stop().catch(() => undefined);
+    return undefined;
+  }
+  hits.subscribe((snapshot) => context.hits.emit(snapshot));
+  return hits;
+}

@@ -1,0 +1,281 @@
+/**
+ * The application service behind the contract: one handler per operation of the table
+ * (contract/operations.ts), the demo's phase (stopped → starting → ready → stopping, or failed),
+ * and what each operation means, the same whichever front end asked. The Electron shell, the
+ * control API (CLI and browser) and the tests all drive the engine through this class.
+ */
+import {
+  Emitter,
+  type EngineStatus,
+  type Handlers,
+  type HitsSnapshot,
+  type OperationName,
+  type ParsedRequestOf,
+  type RequestOf,
+  type ResultOf,
+  type ScaleResponse,
+  type TemplateView,
+  type TimelineEvent,
+  type TopicName,
+  type TrafficStatus,
+} from '../../contract/index.js';
+import type { Engine } from '../engine/engine.js';
+import { UserError, errorMessage } from '../engine/errors.js';
+import { invoke } from './dispatch.js';
+import { externalUrl } from './external-links.js';
+import type { PushFeeds } from './push-hub.js';
+
+/** What the service needs of the engine: the Engine class's own shape, so a test can stand in for it. */
+export type EngineRuntime = Pick<
+  Engine,
+  'start' | 'stop' | 'removeStack' | 'status' | 'parts' | 'timeline' | 'traffic' | 'changed' | 'hitsChanged'
+>;
+
+/** Where the demo is in its life (the engine alone cannot say "failed to start"). */
+export type DemoPhase = 'stopped' | 'starting' | 'ready' | 'stopping' | 'failed';
+
+/** What the process around the service does for it (the tray app and `discovery-tray up` differ). */
+export interface ServiceHost {
+  /** Runs before every start; a throw fails the start with its message (e.g. another engine runs). */
+  beforeStart?: () => Promise<void>;
+  /** Opens a URL in the system browser; without it openExternal is not available. */
+  openUrl?: (url: string) => Promise<void>;
+  /** `down` removed the stack: a terminal engine exits, the tray app stays. */
+  onDown?: () => void;
+  /** `shutdown` was asked: the process ends (the stack keeps running). */
+  onShutdown?: () => void;
+}
+
+/** Everything the tray draws from, in one value. */
+export interface DemoView {
+  phase: DemoPhase;
+  status: EngineStatus;
+  /** Why the last start failed, while the phase is `failed`. */
+  startError?: string;
+  traffic: TrafficStatus;
+}
+
+const EMPTY_HITS = (): HitsSnapshot => ({ at: Date.now(), source: 'web-logs', backends: [], recent: [] });
+
+export class DiscoveryService implements Handlers {
+  /** The phase or anything in the engine's status changed. */
+  readonly changed = new Emitter<void>();
+  private phase: DemoPhase = 'stopped';
+  private startError: string | undefined;
+  private starting: Promise<UserError | undefined> | undefined;
+  private stopping: Promise<void> | undefined;
+  private dashboardUrl: string | undefined;
+
+  constructor(
+    private readonly engine: EngineRuntime,
+    private readonly host: ServiceHost = {},
+  ) {
+    engine.changed.on(() => this.changed.emit());
+  }
+
+  /** Validates and runs an operation, for callers inside the process (tray, tests); throws on error. */
+  call<K extends OperationName>(
+    name: K,
+    ...request: RequestOf<K> extends undefined ? [] : [RequestOf<K>]
+  ): Promise<ResultOf<K>> {
+    return invoke(this, name, ...request);
+  }
+
+  /** Where a browser finds the dashboard (set by the control server once it listens). */
+  setDashboardUrl(url: string | undefined): void {
+    this.dashboardUrl = url;
+    this.changed.emit();
+  }
+
+  view(): DemoView {
+    return {
+      phase: this.phase,
+      status: this.getStatus(),
+      ...(this.startError !== undefined ? { startError: this.startError } : {}),
+      traffic: this.engine.traffic.status(),
+    };
+  }
+
+  /** What the push hub sends, and when. */
+  feeds(): PushFeeds {
+    const { engine } = this;
+    return {
+      status: () => this.getStatus(),
+      hits: () => this.getHits(),
+      traffic: () => this.getTraffic(),
+      timelineAfter: (afterSeq) => engine.timeline.list(afterSeq),
+      latestSeq: () => engine.timeline.latestSeq,
+      onChange: (listener: (topic: TopicName) => void) => {
+        const off = [
+          this.changed.on(() => listener('status')),
+          engine.hitsChanged.on(() => listener('hits')),
+          engine.traffic.onChange(() => listener('traffic')),
+          engine.timeline.subscribe(() => listener('timeline')),
+        ];
+        return () => off.forEach((unsubscribe) => unsubscribe());
+      },
+    };
+  }
+
+  // ---- the operations of the contract, one method each ----
+
+  /** The engine's status, with the phase where the engine cannot know it. */
+  getStatus(): EngineStatus {
+    const status = {
+      ...this.engine.status(),
+      ...(this.dashboardUrl ? { dashboard: { url: this.dashboardUrl } } : {}),
+    };
+    switch (this.phase) {
+      case 'ready':
+        return status;
+      case 'starting':
+      case 'stopping':
+        return { ...status, state: this.phase };
+      case 'stopped':
+        return { ...status, state: 'stopped' };
+      case 'failed':
+        return {
+          ...status,
+          state: 'stopped',
+          warnings: [
+            { container: '', message: `The demo did not start: ${this.startError}` },
+            ...status.warnings,
+          ],
+        };
+    }
+  }
+
+  async scale(request: ParsedRequestOf<'scale'>): Promise<ScaleResponse> {
+    return this.running().scaler.scale(request.service, request.count);
+  }
+
+  getHits(): HitsSnapshot {
+    return this.engine.parts?.hits?.snapshot() ?? EMPTY_HITS();
+  }
+
+  getTraffic(): TrafficStatus {
+    return this.engine.traffic.status();
+  }
+
+  startTraffic(request: ParsedRequestOf<'startTraffic'>): TrafficStatus {
+    this.running();
+    return this.engine.traffic.start(request);
+  }
+
+  stopTraffic(): TrafficStatus {
+    return this.engine.traffic.stop();
+  }
+
+  getTimeline(request: ParsedRequestOf<'getTimeline'>): TimelineEvent[] {
+    return this.engine.timeline.list(request?.after ?? 0);
+  }
+
+  getTemplate(): TemplateView {
+    const { loop } = this.running();
+    return { name: loop.status().templateName, source: loop.templateSource };
+  }
+
+  /** Replaces the template; a syntax error is refused and nothing changes. The render follows in the background. */
+  setTemplate(request: ParsedRequestOf<'setTemplate'>): EngineStatus {
+    const { loop } = this.running();
+    try {
+      loop.setTemplate(request.source);
+    } catch (error) {
+      throw new UserError(`The template was not changed: ${errorMessage(error)}`, 'bad-template');
+    }
+    return this.getStatus();
+  }
+
+  /** Starts the engine and brings the stack up (or adopts it); a failure is kept, shown and thrown. */
+  async startDemo(): Promise<EngineStatus> {
+    if (this.stopping) await this.stopping;
+    if (this.phase === 'ready') return this.getStatus();
+    this.starting ??= this.runStart().finally(() => (this.starting = undefined));
+    const failure = await this.starting;
+    if (failure) throw failure;
+    return this.getStatus();
+  }
+
+  /** Deregisters and removes the demo stack; the engine waits for the next startDemo. */
+  async stopDemo(): Promise<EngineStatus> {
+    this.engine.traffic.stop();
+    await this.stopEngine({ down: true });
+    return this.getStatus();
+  }
+
+  async openExternal(request: ParsedRequestOf<'openExternal'>): Promise<null> {
+    if (!this.host.openUrl)
+      throw new UserError('Opening a browser is up to the dashboard here.', 'not-available');
+    await this.host.openUrl(externalUrl(this.getStatus(), request.target));
+    return null;
+  }
+
+  /** Removes the stack; the host decides what the process does next. */
+  async down(): Promise<{ removed: number }> {
+    if (this.starting) await this.starting;
+    const removed = await this.engine.removeStack();
+    await this.stopEngine({ down: false });
+    setImmediate(() => this.host.onDown?.());
+    return { removed };
+  }
+
+  shutdown(): { stopping: true } {
+    setImmediate(() => this.host.onShutdown?.());
+    return { stopping: true };
+  }
+
+  // ---- lifecycle the hosts use directly ----
+
+  /** Stops the engine for good (quit, Ctrl-C); `down` also removes the demo stack. */
+  async stopEngine({ down }: { down: boolean }): Promise<void> {
+    // A start in progress finishes first: the engine cannot be stopped halfway through creating the stack.
+    if (this.starting) await this.starting;
+    if (this.phase !== 'ready') return this.stopping;
+    this.stopping ??= (async () => {
+      this.setPhase('stopping');
+      try {
+        await this.engine.stop({ down });
+      } finally {
+        this.setPhase('stopped');
+        this.stopping = undefined;
+      }
+    })();
+    return this.stopping;
+  }
+
+  /** Resolves to the start's failure (undefined when it started), never rejects. */
+  private async runStart(): Promise<UserError | undefined> {
+    this.setPhase('starting');
+    this.startError = undefined;
+    try {
+      await this.host.beforeStart?.();
+      await this.engine.start();
+      this.setPhase('ready');
+      return undefined;
+    } catch (error) {
+      this.startError = errorMessage(error);
+      // What the start left running (a scale that failed after assembly, say) stops; the stack stays.
+      await this.engine.stop().catch(() => undefined);
+      this.setPhase('failed');
+      return new UserError(
+        `The demo did not start: ${this.startError}`,
+        error instanceof UserError ? error.code : 'start-failed',
+      );
+    }
+  }
+
+  private running(): NonNullable<EngineRuntime['parts']> {
+    const parts = this.engine.parts;
+    if (this.phase !== 'ready' || !parts)
+      throw new UserError(
+        'The demo is not running. Start it first (tray menu: Start demo, or discovery-tray up).',
+        'not-ready',
+      );
+    return parts;
+  }
+
+  private setPhase(phase: DemoPhase): void {
+    this.phase = phase;
+    this.changed.emit();
+  }
+}
