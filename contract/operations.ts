@@ -19,6 +19,7 @@ import type {
   EngineStatus,
   HitsSnapshot,
   ScaleResponse,
+  ServiceView,
   TemplateView,
   TimelineEvent,
   TrafficStatus,
@@ -56,6 +57,15 @@ export const OPERATIONS = {
     errors: [],
     audience: 'ui',
     summary: 'Docker, Consul, the LB, services and instances, scaling, warnings, recent timeline',
+  },
+  getServices: {
+    method: 'GET',
+    path: '/api/services',
+    request: noRequest,
+    result: returns<ServiceView[]>(),
+    errors: [],
+    audience: 'ui',
+    summary: 'every service in Consul that the engine knows, with its instances',
   },
   scale: {
     method: 'POST',

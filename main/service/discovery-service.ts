@@ -14,6 +14,7 @@ import {
   type RequestOf,
   type ResultOf,
   type ScaleResponse,
+  type ServiceView,
   type TemplateView,
   type TimelineEvent,
   type TopicName,
@@ -143,6 +144,10 @@ export class DiscoveryService implements Handlers {
           ],
         };
     }
+  }
+
+  getServices(): ServiceView[] {
+    return this.getStatus().services;
   }
 
   async scale(request: ParsedRequestOf<'scale'>): Promise<ScaleResponse> {

@@ -3,6 +3,7 @@
  * no token, a wrong token, a foreign Host (DNS rebinding) or Origin, an
  * oversized body, unknown paths and methods. Real engine, real HTTP.
  */
+import type { ServiceView } from '../../contract/index.js';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
@@ -74,6 +75,16 @@ describe('control API security (real engine)', () => {
     expect((JSON.parse(reply.body) as { result: { state: string } }).result.state).toBe('ready');
     // No permissive CORS: a browser on another origin may not read it.
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers GET /api/services with every service and its instances (an operation added by one table entry)', async () => {
+    const reply = await call(port, { path: '/api/services', headers: auth() });
+    expect(reply.status).toBe(200);
+    const services = (JSON.parse(reply.body) as { result: ServiceView[] }).result;
+    expect(services).toEqual(app.getStatus().services);
+    const web = services.find((s) => s.name === 'web');
+    expect(web?.instances).toHaveLength(1);
+    expect(web?.instances[0]).toMatchObject({ service: 'web', port: 80, state: 'serving' });
   });
 
   it('answers a template change with the status, as the contract says', async () => {
