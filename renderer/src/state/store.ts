@@ -6,6 +6,7 @@
  */
 import { markRaw, reactive } from 'vue';
 import type {
+  ApiResult,
   DiscoveryTrayApi,
   EngineStatus,
   HitsSnapshot,
@@ -194,54 +195,58 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
   }
 
-  async function scale(count: number): Promise<boolean> {
-    state.scale.pending = true;
-    state.scale.error = undefined;
+  /**
+   * One user action: marks it pending, clears its last error, calls the engine, keeps the error
+   * message or hands the result on, and re-reads the status when the action changes it.
+   */
+  async function act<T>(
+    action: ActionState,
+    call: () => Promise<ApiResult<T>>,
+    onResult: (result: T) => void,
+    refreshAfter: boolean,
+  ): Promise<boolean> {
+    action.pending = true;
+    action.error = undefined;
+    try {
+      const reply = await call();
+      if ('error' in reply) {
+        action.error = reply.error.message;
+        return false;
+      }
+      onResult(reply.result);
+      return true;
+    } finally {
+      action.pending = false;
+      if (refreshAfter) await refreshStatus();
+    }
+  }
+
+  function scale(count: number): Promise<boolean> {
     state.scale.target = count;
-    try {
-      const reply = await api.scale({ service: 'web', count });
-      if ('error' in reply) {
-        state.scale.error = reply.error.message;
-        return false;
-      }
-      state.scale.last = reply.result;
-      return true;
-    } finally {
-      state.scale.pending = false;
-      await refreshStatus();
-    }
+    return act(
+      state.scale,
+      () => api.scale({ service: 'web', count }),
+      (result) => (state.scale.last = result),
+      true,
+    );
   }
 
-  async function startTraffic(request: TrafficRequest): Promise<boolean> {
-    state.trafficAction.pending = true;
-    state.trafficAction.error = undefined;
-    try {
-      const reply = await api.startTraffic(request);
-      if ('error' in reply) {
-        state.trafficAction.error = reply.error.message;
-        return false;
-      }
-      state.traffic = reply.result;
-      return true;
-    } finally {
-      state.trafficAction.pending = false;
-    }
+  function startTraffic(request: TrafficRequest): Promise<boolean> {
+    return act(
+      state.trafficAction,
+      () => api.startTraffic(request),
+      (result) => (state.traffic = result),
+      false,
+    );
   }
 
-  async function stopTraffic(): Promise<boolean> {
-    state.trafficAction.pending = true;
-    state.trafficAction.error = undefined;
-    try {
-      const reply = await api.stopTraffic();
-      if ('error' in reply) {
-        state.trafficAction.error = reply.error.message;
-        return false;
-      }
-      state.traffic = reply.result;
-      return true;
-    } finally {
-      state.trafficAction.pending = false;
-    }
+  function stopTraffic(): Promise<boolean> {
+    return act(
+      state.trafficAction,
+      () => api.stopTraffic(),
+      (result) => (state.traffic = result),
+      false,
+    );
   }
 
   async function loadTemplate(): Promise<void> {
@@ -249,39 +254,26 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     if ('result' in reply) state.template = reply.result;
   }
 
-  async function setTemplate(source: string): Promise<boolean> {
-    state.templateAction.pending = true;
-    state.templateAction.error = undefined;
+  function setTemplate(source: string): Promise<boolean> {
     state.templateAction.applied = false;
-    try {
-      const reply = await api.setTemplate({ source });
-      if ('error' in reply) {
-        state.templateAction.error = reply.error.message;
-        return false;
-      }
-      state.templateAction.applied = true;
-      state.template = { name: state.template?.name ?? '', source };
-      return true;
-    } finally {
-      state.templateAction.pending = false;
-      await refreshStatus();
-    }
+    return act(
+      state.templateAction,
+      () => api.setTemplate({ source }),
+      () => {
+        state.templateAction.applied = true;
+        state.template = { name: state.template?.name ?? '', source };
+      },
+      true,
+    );
   }
 
-  async function startDemo(): Promise<boolean> {
-    state.demoAction.pending = true;
-    state.demoAction.error = undefined;
-    try {
-      const reply = await api.startDemo();
-      if ('error' in reply) {
-        state.demoAction.error = reply.error.message;
-        return false;
-      }
-      return true;
-    } finally {
-      state.demoAction.pending = false;
-      await refreshStatus();
-    }
+  function startDemo(): Promise<boolean> {
+    return act(
+      state.demoAction,
+      () => api.startDemo(),
+      () => undefined,
+      true,
+    );
   }
 
   async function openExternal(target: 'lb' | 'consul-ui'): Promise<void> {
