@@ -28,6 +28,7 @@ import {
   type AgentServiceEntry,
 } from './ownership.js';
 import { servicesForContainer, type ServiceDefinition, type ServiceSpecOptions } from './service-spec.js';
+import { WarningBook, type ContainerWarning } from './warning-book.js';
 
 export interface RegistratorOptions extends ServiceSpecOptions {
   /** Backoff for Docker and Consul retries; tests shorten it. */
@@ -51,8 +52,8 @@ export interface RegistratorStatus {
   docker: { connected: boolean; error?: string };
   consul: { connected: boolean; error?: string };
   services: RegisteredService[];
-  /** Conflicts and refused settings, per container name. */
-  warnings: { container: string; message: string }[];
+  /** Conflicts and refused settings, per container name (bounded: see WarningBook). */
+  warnings: ContainerWarning[];
 }
 
 /** Signals after which a container is on its way out (a HUP to reload nginx is not). */
@@ -77,7 +78,7 @@ export class Registrator {
   private readonly owner: string;
   private readonly gate = new OpGate();
   private readonly registered = new Map<string, RegisteredService[]>();
-  private readonly warningsByContainer = new Map<string, { container: string; messages: string[] }>();
+  private readonly warnings = new WarningBook();
   private readonly follower: DockerEventFollower;
   private readonly resyncBackoff: Backoff;
   private readonly listeners = new Set<() => void>();
@@ -177,9 +178,7 @@ export class Registrator {
       docker: { ...this.dockerState },
       consul: { ...this.consulState },
       services: [...this.registered.values()].flat(),
-      warnings: [...this.warningsByContainer.values()].flatMap(({ container, messages }) =>
-        messages.map((message) => ({ container, message })),
-      ),
+      warnings: this.warnings.list(),
     };
   }
 
@@ -319,7 +318,7 @@ export class Registrator {
   private async remove(containerId: string, reason: string): Promise<void> {
     if (reason === 'destroy') {
       this.draining.delete(containerId);
-      this.warningsByContainer.delete(containerId);
+      this.warnings.delete(containerId);
     }
     const services = this.registered.get(containerId);
     if (!services) return;
@@ -331,14 +330,8 @@ export class Registrator {
   private desiredServices(container: ContainerFacts): RegisteredService[] {
     const result = servicesForContainer(container, this.options);
     const name = containerName(container);
-    const known = this.warningsByContainer.get(container.Id)?.messages ?? [];
-    for (const message of result.warnings) {
-      if (!known.includes(message))
-        this.timeline.record({ kind: 'warning', containerId: container.Id, message });
-    }
-    if (result.warnings.length > 0)
-      this.warningsByContainer.set(container.Id, { container: name, messages: result.warnings });
-    else this.warningsByContainer.delete(container.Id);
+    for (const message of this.warnings.set(container.Id, name, result.warnings))
+      this.timeline.record({ kind: 'warning', containerId: container.Id, message });
 
     if (this.draining.has(container.Id)) return [];
     // A container with a Docker HEALTHCHECK waits until Docker calls it healthy.
