@@ -39,6 +39,11 @@ export const ERROR_CODES = {
   'consul-unavailable': { http: 503, exit: EXIT.failure, meaning: 'Consul does not answer' },
   'image-unavailable': { http: 503, exit: EXIT.failure, meaning: 'an image can be neither found nor pulled' },
   'state-unwritable': { http: 500, exit: EXIT.failure, meaning: 'the state folder cannot be written' },
+  'folder-insecure': {
+    http: 500,
+    exit: EXIT.failure,
+    meaning: 'the state folder is not private (another user owns it, or others may write to it)',
+  },
   'forbidden-url': { http: 403, exit: EXIT.failure, meaning: 'a URL that is not on this machine' },
   // Transport-level refusals.
   unauthorized: { http: 401, exit: EXIT.failure, meaning: 'missing or wrong API token' },

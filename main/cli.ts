@@ -7,6 +7,7 @@ import { runDown, runScale, runStatus } from './cli/client-commands.js';
 import { runHits, runTraffic } from './cli/hits-commands.js';
 import { UsageError, runUp } from './cli/up.js';
 import { exitCodeOf } from '../contract/index.js';
+import { printable } from './cli/terminal-text.js';
 import { EXIT, USAGE } from './cli/usage.js';
 import { UserError, errorMessage } from './engine/errors.js';
 import { ApiError, NoEngineError } from './server/control-client.js';
@@ -48,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // The contract's table decides the exit code of every refusal: 2 only for a request that can never be right.
     if (error instanceof ApiError || error instanceof UserError) {
-      console.error(error.message);
+      // Engine messages quote outside values (container names, Consul data): never raw control characters.
+      console.error(printable(error.message));
       return exitCodeOf(error.code);
     }
     console.error(

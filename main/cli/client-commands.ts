@@ -7,6 +7,7 @@ import { Stack } from '../engine/stack/stack.js';
 import { parseRequest } from '../service/dispatch.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { formatStatus } from './format-status.js';
+import { printable } from './terminal-text.js';
 import { UsageError } from './up.js';
 import { EXIT } from './usage.js';
 
@@ -29,7 +30,7 @@ export async function runScale(args: string[]): Promise<number> {
   console.log(
     `${result.service}: ${result.running} running (desired ${result.desired})${result.superseded ? ', superseded by a newer request' : ''}`,
   );
-  for (const warning of result.warnings) console.log(`warning: ${warning}`);
+  for (const warning of result.warnings) console.log(`warning: ${printable(warning)}`);
   return EXIT.ok;
 }
 

@@ -1,5 +1,6 @@
-/** The human-readable `hits` and `traffic status`. */
+/** The human-readable `hits` and `traffic status`. Every value read from a backend goes through `printable`. */
 import type { HitsSnapshot, TrafficStatus } from '../../contract/index.js';
+import { printable as p } from './terminal-text.js';
 
 const SOURCE_TEXT: Record<HitsSnapshot['source'], string> = {
   'web-logs': "the web containers' own logs",
@@ -18,12 +19,12 @@ export function formatHits(hits: HitsSnapshot): string {
   );
   for (const b of hits.backends) {
     lines.push(
-      `${b.address.padEnd(22)} ${(b.containerName ?? '-').padEnd(28)} ${String(b.total).padStart(8)} ${String(b.perSecond).padStart(6)} ${`${Math.round(b.share * 100)}%`.padStart(6)}  ${sparkline(b.series.slice(-30))}`,
+      `${p(b.address).padEnd(22)} ${p(b.containerName ?? '-').padEnd(28)} ${String(b.total).padStart(8)} ${String(b.perSecond).padStart(6)} ${`${Math.round(b.share * 100)}%`.padStart(6)}  ${sparkline(b.series.slice(-30))}`,
     );
   }
   if (hits.recent.length > 0) {
     // The last octet is enough to see the rotation: .5 .6 .7 .5 .6 .7
-    const short = hits.recent.slice(-20).map((a) => `.${a.split(':')[0]?.split('.').pop() ?? a}`);
+    const short = hits.recent.slice(-20).map((a) => `.${p(a.split(':')[0]?.split('.').pop() ?? a)}`);
     lines.push(`last requests (oldest first): ${short.join(' ')}`);
   }
   return lines.join('\n');
@@ -54,7 +55,7 @@ export function formatTraffic(traffic: TrafficStatus): string {
       `latency p50 ${traffic.latencyMs.p50} ms  p95 ${traffic.latencyMs.p95} ms  p99 ${traffic.latencyMs.p99} ms`,
     );
   for (const [backend, count] of Object.entries(traffic.byBackend).sort(([a], [b]) => a.localeCompare(b)))
-    lines.push(`  ${backend.padEnd(20)} ${count}`);
-  if (traffic.lastError) lines.push(`last error: ${traffic.lastError}`);
+    lines.push(`  ${p(backend).padEnd(20)} ${count}`);
+  if (traffic.lastError) lines.push(`last error: ${p(traffic.lastError)}`);
   return lines.join('\n');
 }

@@ -1,11 +1,13 @@
 /**
  * The engine's one timeline: every step of discovery (container started,
  * registered, rendered, reloaded, first request served, and the reverse) as a
- * typed event with its timestamp. Kept in a bounded buffer so that a long
- * session cannot grow memory; subscribers see each event as it is recorded.
+ * typed event with its timestamp. Kept in a bounded buffer, each message cut
+ * to a bounded length, so that a long session (or a hostile value quoted in a
+ * warning) cannot grow memory; subscribers see each event as it is recorded.
  */
 
 import { Emitter, type TimelineEvent } from '../../contract/index.js';
+import { clipText } from './text-limits.js';
 
 export type { TimelineEvent, TimelineKind } from '../../contract/index.js';
 
@@ -14,6 +16,8 @@ export type TimelineInput = Omit<TimelineEvent, 'seq' | 'at' | 'sincePreviousMs'
 export type TimelineListener = (event: TimelineEvent) => void;
 
 export const DEFAULT_TIMELINE_CAPACITY = 2000;
+/** A message that quotes outside values is cut here, so that the whole timeline stays a few MB at most. */
+export const MAX_TIMELINE_MESSAGE_CHARS = 1000;
 
 /** performance.timeOrigin + now() is wall-clock time with sub-millisecond resolution. */
 export function preciseNow(): number {
@@ -30,7 +34,12 @@ export class Timeline {
 
   record(input: TimelineInput): TimelineEvent {
     const at = input.at ?? preciseNow();
-    const event: TimelineEvent = { ...input, at, seq: this.nextSeq++ };
+    const event: TimelineEvent = {
+      ...input,
+      message: clipText(input.message, MAX_TIMELINE_MESSAGE_CHARS),
+      at,
+      seq: this.nextSeq++,
+    };
     if (input.containerId) {
       const previous = this.lastStepOfContainer.get(input.containerId);
       if (previous !== undefined && input.kind !== 'container-started') event.sincePreviousMs = at - previous;

@@ -20,7 +20,8 @@ describe('state folder full or unwritable', () => {
   const previousStateDir = process.env.DISCOVERY_TRAY_STATE_DIR;
 
   beforeAll(() => {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', full]);
+    // A tmpfs is world-writable (1777) unless told otherwise, and a state folder must be private.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k,mode=0700', 'tmpfs', full]);
     mounted = true;
   });
 

@@ -1,11 +1,15 @@
 /**
  * Follows a container's log (Docker's multiplexed stream, demultiplexed) and
- * hands over complete lines. Closing it ends the HTTP stream: no leaked
+ * hands over complete lines, each at most MAX_LOG_LINE_CHARS long (longer
+ * ones are skipped, see LineSplitter). Closing it ends the HTTP stream: no leaked
  * connections when a container goes away.
  */
 import type Dockerode from 'dockerode';
 import type DockerModem from 'docker-modem';
 import { PassThrough, type Readable } from 'node:stream';
+import { LineSplitter } from './line-splitter.js';
+
+export { MAX_LOG_LINE_CHARS } from './line-splitter.js';
 
 export interface LogLine {
   stream: 'stdout' | 'stderr';
@@ -26,17 +30,9 @@ export interface FollowLogsOptions {
 }
 
 function splitLines(stream: Readable, kind: LogLine['stream'], onLine: (line: LogLine) => void): void {
-  let buffered = '';
+  const splitter = new LineSplitter((text) => onLine({ stream: kind, text }));
   stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const text = buffered.slice(0, newline).replace(/\r$/, '');
-      buffered = buffered.slice(newline + 1);
-      onLine({ stream: kind, text });
-    }
-  });
+  stream.on('data', (chunk: string) => splitter.push(chunk));
 }
 
 export async function followLogs(

@@ -24,7 +24,13 @@ export interface ContainerFacts {
     Ports?: Record<string, PortBinding[] | null> | null;
     Networks?: Record<string, { IPAddress?: string } | null> | null;
   };
-  State?: { Running?: boolean; Pid?: number; Health?: { Status?: string } | null } | null;
+  State?: {
+    Running?: boolean;
+    Pid?: number;
+    /** RFC 3339, as Docker reports it: decides which of two containers wanting one service ID keeps it. */
+    StartedAt?: string;
+    Health?: { Status?: string } | null;
+  } | null;
 }
 
 /** A container with a Docker HEALTHCHECK is registered only while Docker calls it healthy. */

@@ -28,7 +28,15 @@ import {
   ownerId,
   type AgentServiceEntry,
 } from './ownership.js';
+import {
+  ServiceIdClaims,
+  assignServiceIds,
+  foreignEntry,
+  refusalMessage,
+  type IdHolder,
+} from './service-id-claims.js';
 import { servicesForContainer, type ServiceDefinition, type ServiceSpecOptions } from './service-spec.js';
+import { WarningBook, type ContainerWarning } from './warning-book.js';
 
 export interface RegistratorOptions extends ServiceSpecOptions {
   /** Backoff for Docker and Consul retries; tests shorten it. */
@@ -52,8 +60,8 @@ export interface RegistratorStatus {
   docker: { connected: boolean; error?: string };
   consul: { connected: boolean; error?: string };
   services: RegisteredService[];
-  /** Conflicts and refused settings, per container name. */
-  warnings: { container: string; message: string }[];
+  /** Conflicts and refused settings, per container name (bounded: see WarningBook). */
+  warnings: ContainerWarning[];
 }
 
 /** Signals after which a container is on its way out (a HUP to reload nginx is not). */
@@ -78,7 +86,9 @@ export class Registrator {
   private readonly owner: string;
   private readonly gate = new OpGate();
   private readonly registered = new Map<string, RegisteredService[]>();
-  private readonly warningsByContainer = new Map<string, { container: string; messages: string[] }>();
+  private readonly warnings = new WarningBook();
+  /** Which container holds which service ID: no two containers, and no one else's ID. */
+  private readonly claims = new ServiceIdClaims();
   private readonly follower: DockerEventFollower;
   private readonly resyncBackoff: Backoff;
   private readonly changed = new Emitter<void>();
@@ -176,9 +186,7 @@ export class Registrator {
       docker: { ...this.dockerState },
       consul: { ...this.consulState },
       services: [...this.registered.values()].flat(),
-      warnings: [...this.warningsByContainer.values()].flatMap(({ container, messages }) =>
-        messages.map((message) => ({ container, message })),
-      ),
+      warnings: this.warnings.list(),
     };
   }
 
@@ -206,15 +214,43 @@ export class Registrator {
   resync(): Promise<void> {
     return this.gate.alone(async () => {
       const listed = await this.docker.listContainers();
-      const desired = new Map<string, RegisteredService[]>();
+      const wanted = new Map<
+        string,
+        { container: ContainerFacts; services: RegisteredService[]; warnings: string[] }
+      >();
       await mapLimit(listed, 8, async ({ Id }) => {
         const container = await this.inspect(Id);
-        if (container) desired.set(Id, this.desiredServices(container));
+        if (container) wanted.set(Id, { container, ...this.desiredServices(container) });
       });
 
       const agent = await this.consulCall(
         () => this.consul.agent.service.list() as Promise<Record<string, AgentServiceEntry>>,
       );
+      const { holders, refusals } = assignServiceIds(
+        [...wanted.values()].map(({ container, services }) => ({
+          holder: holderOf(container),
+          ...(container.State?.StartedAt ? { startedAt: container.State.StartedAt } : {}),
+          ids: services.map((s) => s.id),
+        })),
+        this.claims,
+        agent,
+        this.owner,
+      );
+      const desired = new Map<string, RegisteredService[]>();
+      for (const [id, { container, services, warnings }] of wanted) {
+        const refused = refusals.get(id);
+        for (const service of services) {
+          const refusal = refused?.get(service.id);
+          if (refusal) warnings.push(refusalMessage(serviceLabel(container, service), service.id, refusal));
+        }
+        this.recordWarnings(container, warnings);
+        desired.set(
+          id,
+          services.filter((s) => !refused?.has(s.id)),
+        );
+      }
+      this.claims.replaceAll(holders);
+
       const desiredIds = new Set([...desired.values()].flat().map((s) => s.id));
       for (const entry of Object.values(agent)) {
         if (isOwnedBy(entry, this.owner) && !desiredIds.has(entry.ID)) {
@@ -231,7 +267,13 @@ export class Registrator {
         for (const service of services) {
           const current = agent[service.id];
           const previous = this.registered.get(id)?.find((s) => s.id === service.id);
-          if (current && isOwnedBy(current, this.owner) && sameEndpoint(current, service) && previous) {
+          if (
+            current &&
+            isOwnedBy(current, this.owner) &&
+            current.Meta?.[CONTAINER_META_KEY] === id &&
+            sameEndpoint(current, service) &&
+            previous
+          ) {
             service.registeredAt = previous.registeredAt;
             continue;
           }
@@ -290,12 +332,40 @@ export class Registrator {
   private async add(containerId: string): Promise<void> {
     const container = await this.inspect(containerId);
     if (!container?.State?.Running) return;
-    const services = this.desiredServices(container);
+    const { services: wanted, warnings } = this.desiredServices(container);
     const previous = this.registered.get(containerId) ?? [];
+    // Claimed with no await since the inspect: a container starting at the same time with the same ID sees it.
+    const refused = new Set<string>();
+    for (const service of wanted) {
+      const holder = this.claims.claim(service.id, holderOf(container));
+      if (!holder) continue;
+      refused.add(service.id);
+      warnings.push(refusalMessage(serviceLabel(container, service), service.id, { kind: 'held', holder }));
+    }
+    const claimedFresh = wanted.filter((s) => !refused.has(s.id) && !previous.some((old) => old.id === s.id));
+    if (claimedFresh.length > 0) {
+      // An ID Consul has from someone else stays theirs: registering it would replace their entry.
+      const agent = await this.consulCall(
+        () => this.consul.agent.service.list() as Promise<Record<string, AgentServiceEntry>>,
+      );
+      for (const service of claimedFresh) {
+        const entry = foreignEntry(agent, service.id, this.owner);
+        if (!entry) continue;
+        refused.add(service.id);
+        this.claims.release(service.id, containerId);
+        warnings.push(
+          refusalMessage(serviceLabel(container, service), service.id, { kind: 'foreign', entry }),
+        );
+      }
+    }
+    this.recordWarnings(container, warnings);
+    const services = wanted.filter((s) => !refused.has(s.id));
     const fresh = services.filter((s) => !previous.some((old) => old.id === s.id));
     if (fresh.length > 0 && this.options.beforeRegister) await this.options.beforeRegister(container, fresh);
     for (const old of previous) {
-      if (!services.some((s) => s.id === old.id)) await this.deregister(old, 'its settings changed');
+      if (services.some((s) => s.id === old.id)) continue;
+      await this.deregister(old, 'its settings changed');
+      this.claims.release(old.id, containerId);
     }
     for (const service of services) {
       const known = previous.find((s) => s.id === service.id);
@@ -313,37 +383,41 @@ export class Registrator {
   private async remove(containerId: string, reason: string): Promise<void> {
     if (reason === 'destroy') {
       this.draining.delete(containerId);
-      this.warningsByContainer.delete(containerId);
+      this.warnings.delete(containerId);
     }
     const services = this.registered.get(containerId);
-    if (!services) return;
-    for (const service of services) await this.deregister(service, `container ${reason}`);
-    this.registered.delete(containerId);
-    this.emitChange();
+    if (services) {
+      for (const service of services) await this.deregister(service, `container ${reason}`);
+      this.registered.delete(containerId);
+    }
+    // Only once its services are out of Consul: another container may register the IDs now.
+    this.claims.releaseAll(containerId);
+    if (services) this.emitChange();
   }
 
-  private desiredServices(container: ContainerFacts): RegisteredService[] {
+  /** The services a container asks for, with the warnings about its settings. */
+  private desiredServices(container: ContainerFacts): { services: RegisteredService[]; warnings: string[] } {
     const result = servicesForContainer(container, this.options);
     const name = containerName(container);
-    const known = this.warningsByContainer.get(container.Id)?.messages ?? [];
-    for (const message of result.warnings) {
-      if (!known.includes(message))
-        this.timeline.record({ kind: 'warning', containerId: container.Id, message });
-    }
-    if (result.warnings.length > 0)
-      this.warningsByContainer.set(container.Id, { container: name, messages: result.warnings });
-    else this.warningsByContainer.delete(container.Id);
-
-    if (this.draining.has(container.Id)) return [];
+    const warnings = [...result.warnings];
+    if (this.draining.has(container.Id)) return { services: [], warnings };
     // A container with a Docker HEALTHCHECK waits until Docker calls it healthy.
-    if (hasDockerHealthcheck(container) && container.State?.Health?.Status !== 'healthy') return [];
-    return result.services.map((service) => ({
+    if (hasDockerHealthcheck(container) && container.State?.Health?.Status !== 'healthy')
+      return { services: [], warnings };
+    const services = result.services.map((service) => ({
       ...service,
       meta: { ...service.meta, [OWNER_META_KEY]: this.owner, [CONTAINER_META_KEY]: container.Id },
       containerId: container.Id,
       containerName: name,
       registeredAt: 0,
     }));
+    return { services, warnings };
+  }
+
+  /** Keeps a container's warnings for `status` and puts the new ones on the timeline. */
+  private recordWarnings(container: ContainerFacts, warnings: readonly string[]): void {
+    for (const message of this.warnings.set(container.Id, containerName(container), warnings))
+      this.timeline.record({ kind: 'warning', containerId: container.Id, message });
   }
 
   private async inspect(containerId: string): Promise<ContainerFacts | undefined> {
@@ -449,6 +523,15 @@ function toConsulCheck(service: RegisteredService): CheckOptions {
       : {}),
     ...(check.status ? { status: check.status } : {}),
   };
+}
+
+function holderOf(container: ContainerFacts): IdHolder {
+  return { containerId: container.Id, containerName: containerName(container) };
+}
+
+/** Names a container's port in a warning, as the service spec's warnings do. */
+function serviceLabel(container: ContainerFacts, service: ServiceDefinition): string {
+  return `container ${containerName(container)}, port ${service.containerPort}${service.protocol === 'udp' ? '/udp' : ''}`;
 }
 
 function sameEndpoint(entry: AgentServiceEntry, service: ServiceDefinition): boolean {

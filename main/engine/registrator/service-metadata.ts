@@ -3,6 +3,7 @@
  * env vars first, then labels (so labels win), and for a given port the
  * SERVICE_<port>_<KEY> form wins over the generic SERVICE_<KEY>.
  */
+import { QUOTED_VALUE_MAX_CHARS, clipText, quoteValue } from '../text-limits.js';
 
 export interface MetadataValue {
   value: string;
@@ -37,8 +38,9 @@ function rawSettings(env: readonly string[], labels: Readonly<Record<string, str
   return settings;
 }
 
+/** Names a setting for a warning; a long value is quoted only in part. */
 function describe(setting: RawSetting): string {
-  return `${setting.origin === 'env' ? 'env' : 'label'} ${setting.name}=${JSON.stringify(setting.value)}`;
+  return `${setting.origin === 'env' ? 'env' : 'label'} ${clipText(setting.name, QUOTED_VALUE_MAX_CHARS)}=${quoteValue(setting.value)}`;
 }
 
 export function readPortMetadata(

@@ -11,6 +11,7 @@
  * nginx config are dropped with a warning, and with several networks the
  * address is chosen deterministically (the demo network first).
  */
+import { detachedCopy, quoteValue } from '../text-limits.js';
 import { containerName, type ContainerFacts } from './container-facts.js';
 import { readPortMetadata, type PortMetadata } from './service-metadata.js';
 import {
@@ -143,17 +144,30 @@ function servicePorts(container: ContainerFacts, preferred: readonly string[]): 
     .sort((a, b) => Number(a.port) - Number(b.port) || a.protocol.localeCompare(b.protocol));
 }
 
+/** Consul allows as many tags as one sends; these are kept for as long as the container runs. */
+export const MAX_TAGS = 64;
+
 function parseTags(raw: string | undefined, label: string, warnings: string[]): string[] {
   if (!raw) return [];
   const tags: string[] = [];
+  let dropped = 0;
   for (const tag of raw.split(',').map((t) => t.trim())) {
     if (tag === '') continue;
-    if (TAG_PATTERN.test(tag)) tags.push(tag);
-    else
+    if (!TAG_PATTERN.test(tag)) {
       warnings.push(
-        `${label}: tag ${JSON.stringify(tag)} was dropped: tags may use letters, digits and _ . : / = + @ - only`,
+        `${label}: tag ${quoteValue(tag)} was dropped: tags may use letters, digits and _ . : / = + @ - only`,
       );
+    } else if (tags.length >= MAX_TAGS) {
+      dropped++;
+    } else {
+      // A copy: a piece of the split setting would keep the whole setting in memory.
+      tags.push(detachedCopy(tag));
+    }
   }
+  if (dropped > 0)
+    warnings.push(
+      `${label}: ${dropped} tags past the first ${MAX_TAGS} were dropped (at most ${MAX_TAGS} tags)`,
+    );
   return tags;
 }
 
@@ -247,7 +261,7 @@ function conflictWarnings(metadata: PortMetadata, label: string): string[] {
     .filter((o) => o.key === 'name' || o.key === 'tags' || o.key === 'id')
     .map(
       (o) =>
-        `${label}: ${o.winner.source} overrides ${o.loser.source}; the service ${o.key} is ${JSON.stringify(o.winner.value)}` +
+        `${label}: ${o.winner.source} overrides ${o.loser.source}; the service ${o.key} is ${quoteValue(o.winner.value)}` +
         (o.key === 'name' ? ' (as registrator does: remove one of them to avoid surprises)' : ''),
     );
 }
@@ -290,7 +304,7 @@ export function servicesForContainer(
     if (isGroup && !metadata.fromPort.has('name')) serviceName += `-${servicePort.port}`;
     if (!SERVICE_NAME_PATTERN.test(serviceName)) {
       warnings.push(
-        `${label}: service name ${JSON.stringify(serviceName)} is not allowed (letters, digits, _ . - only); the port is not registered`,
+        `${label}: service name ${quoteValue(serviceName)} is not allowed (letters, digits, _ . - only); the port is not registered`,
       );
       continue;
     }

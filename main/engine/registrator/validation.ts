@@ -11,7 +11,7 @@ export const META_KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const META_VALUE_MAX = 512;
 /** Go's time.ParseDuration syntax, which Consul uses for check intervals. */
 export const GO_DURATION_PATTERN = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-export const HTTP_PATH_PATTERN = /^\/[A-Za-z0-9_.~!$&'()*+,;=:@/%?-]*$/;
+export const HTTP_PATH_PATTERN = /^\/[A-Za-z0-9_.~!$&'()*+,;=:@/%?-]{0,2047}$/;
 
 // Control characters (including newlines) never belong in a meta value.
 // eslint-disable-next-line no-control-regex

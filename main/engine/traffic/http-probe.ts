@@ -2,7 +2,8 @@
  * One request through the LB, without keep-alive (a reused connection that
  * nginx closes during a reload would look like a dropped request when it is
  * the client's race, not the backend's). Reads which backend answered from
- * simple-web's X-Served-By header or its page line.
+ * simple-web's X-Served-By header or its page line, reading at most the first
+ * MAX_BODY_BYTES of the body.
  */
 import { request } from 'node:http';
 
@@ -18,6 +19,9 @@ export interface ProbeResult {
 }
 
 const PAGE_BACKEND = /to WebServer (?:&lt;|<)([0-9a-fA-F.:]+)(?:&gt;|>)/;
+
+/** How much of a body is read: simple-web's whole page is one line of about 100 bytes. */
+export const MAX_BODY_BYTES = 8 * 1024;
 
 export function backendFromResponse(
   headers: Record<string, string | string[] | undefined>,
@@ -55,12 +59,16 @@ export function probe(
         timeout: options.timeoutMs ?? 15_000,
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+        // Only the start of the body is read: the page line is near its top, and a backend that
+        // answers with megabytes (or never ends) must not be buffered, 256 requests at a time.
+        const head = Buffer.alloc(MAX_BODY_BYTES);
+        let size = 0;
+        let settled = false;
+        const settle = (): void => {
+          if (settled) return;
+          settled = true;
           const status = res.statusCode ?? 0;
-          const backend = backendFromResponse(res.headers, text);
+          const backend = backendFromResponse(res.headers, head.toString('utf8', 0, size));
           resolve({
             ok: status >= 200 && status < 400,
             status,
@@ -68,10 +76,20 @@ export function probe(
             latencyMs: performance.now() - started,
             ...(status >= 400 ? { error: `HTTP ${status}` } : {}),
           });
+        };
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.copy(head, size);
+          if (size < MAX_BODY_BYTES) return;
+          // Enough read: hang up, dropping the rest unread.
+          settle();
+          req.destroy();
         });
-        res.on('error', (error) =>
-          resolve({ ok: false, status: 0, latencyMs: performance.now() - started, error: error.message }),
-        );
+        res.on('end', settle);
+        res.on('error', (error) => {
+          if (settled) return;
+          settled = true;
+          resolve({ ok: false, status: 0, latencyMs: performance.now() - started, error: error.message });
+        });
       },
     );
     req.on('timeout', () => req.destroy(new Error('timed out')));

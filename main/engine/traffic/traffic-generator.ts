@@ -7,6 +7,7 @@
  * up and sent in a burst.
  */
 import { Emitter, type TrafficRequest, type TrafficStatus } from '../../../contract/index.js';
+import { BackendCounts } from './backend-counts.js';
 import { probe, type ProbeResult } from './http-probe.js';
 import { LatencyWindow } from './latency-stats.js';
 import { SendSchedule } from './send-schedule.js';
@@ -36,7 +37,7 @@ interface Run {
   skipped: number;
   inFlight: number;
   latencies: LatencyWindow;
-  byBackend: Record<string, number>;
+  byBackend: BackendCounts;
   lastError?: string;
   finished: Promise<void>;
   finish: () => void;
@@ -76,7 +77,7 @@ export class TrafficGenerator {
       skipped: 0,
       inFlight: 0,
       latencies: new LatencyWindow(),
-      byBackend: {},
+      byBackend: new BackendCounts(),
       finished,
       finish,
     };
@@ -113,7 +114,7 @@ export class TrafficGenerator {
       failed: run.failed,
       skipped: run.skipped,
       ...(latencyMs ? { latencyMs } : {}),
-      byBackend: { ...run.byBackend },
+      byBackend: run.byBackend.toRecord(),
       ...(run.lastError ? { lastError: run.lastError } : {}),
     };
   }
@@ -143,7 +144,7 @@ export class TrafficGenerator {
       run.latencies.add(result.latencyMs);
       if (result.ok) {
         run.succeeded++;
-        if (result.backend) run.byBackend[result.backend] = (run.byBackend[result.backend] ?? 0) + 1;
+        if (result.backend) run.byBackend.add(result.backend);
       } else {
         run.failed++;
         run.lastError = result.error ?? `HTTP ${result.status}`;
