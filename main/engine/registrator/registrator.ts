@@ -36,9 +36,14 @@ export interface RegistratorOptions extends ServiceSpecOptions {
   /**
    * Awaited before a container's new services are registered (registrator
    * itself registers at once): the engine uses it to hold its own web
-   * containers until their port listens. It must be bounded.
+   * containers until their port listens. It must be bounded. `docker` is
+   * the engine the container runs on, for checks that need to look inside it.
    */
-  beforeRegister?: (container: ContainerFacts, services: readonly RegisteredService[]) => Promise<void>;
+  beforeRegister?: (
+    container: ContainerFacts,
+    services: readonly RegisteredService[],
+    docker: Dockerode,
+  ) => Promise<void>;
 }
 
 export interface RegisteredService extends ServiceDefinition {
@@ -299,7 +304,8 @@ export class Registrator {
     const services = this.desiredServices(container);
     const previous = this.registered.get(containerId) ?? [];
     const fresh = services.filter((s) => !previous.some((old) => old.id === s.id));
-    if (fresh.length > 0 && this.options.beforeRegister) await this.options.beforeRegister(container, fresh);
+    if (fresh.length > 0 && this.options.beforeRegister)
+      await this.options.beforeRegister(container, fresh, this.docker);
     for (const old of previous) {
       if (!services.some((s) => s.id === old.id)) await this.deregister(old, 'its settings changed');
     }
