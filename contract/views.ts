@@ -39,7 +39,15 @@ export interface EngineStatus {
   state: 'starting' | 'ready' | 'stopping' | 'stopped';
   /** True when `up` found a stack from an earlier run and took it over. */
   adopted: boolean;
-  docker: { connected: boolean; endpoint: string; version?: string; error?: string };
+  docker: {
+    connected: boolean;
+    /** The address that answered (unix:///var/run/docker.sock, tcp://…), or where the engine will look. */
+    endpoint: string;
+    version?: string;
+    /** Where that address came from: "DOCKER_HOST", 'Docker context "colima"', "rootless Podman", … */
+    source?: string;
+    error?: string;
+  };
   consul: { connected: boolean; url: string; uiUrl: string; managed: boolean; error?: string };
   lb: {
     url: string;

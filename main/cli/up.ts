@@ -10,6 +10,7 @@ import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
+import { ProgressLines } from './progress-lines.js';
 import { EXIT } from './usage.js';
 
 export class UsageError extends Error {}
@@ -39,6 +40,7 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
       template: { type: 'string' },
       wait: { type: 'string' },
       register: { type: 'string' },
+      'docker-host': { type: 'string' },
       'register-ip': { type: 'string' },
       'down-on-exit': { type: 'boolean' },
     },
@@ -59,6 +61,7 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
   if (values['lb-image']) config.images.lb = values['lb-image'];
   if (values['web-image']) config.images.web = values['web-image'];
   if (values.consul) config.consulAddress = values.consul;
+  if (values['docker-host']) config.dockerHost = values['docker-host'];
   if (process.env.DISCOVERY_TRAY_CONSUL_TOKEN) config.consulToken = process.env.DISCOVERY_TRAY_CONSUL_TOKEN;
   if (values.template) config.templatePath = values.template;
   if (values.wait) {
@@ -96,7 +99,11 @@ export async function runUp(args: string[]): Promise<number> {
     if (!(error instanceof NoEngineError)) throw error;
   }
 
-  const engine = new Engine(options, (message) => console.log(`  … ${message}`));
+  // Pulls and builds redraw one line per image in a terminal, and log plain lines elsewhere.
+  const lines = new ProgressLines(process.stdout);
+  const engine = new Engine(options, (message, image) =>
+    image ? lines.image(image) : lines.message(`  … ${message}`),
+  );
   let shuttingDown: Promise<void> | undefined;
   const service = new DiscoveryService(engine, {
     onDown: () => void shutdown('the stack was removed'),

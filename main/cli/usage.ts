@@ -30,6 +30,9 @@ Options:
   --consul-image I    Consul image (default hashicorp/consul:1.20; env DISCOVERY_TRAY_CONSUL_IMAGE)
   --lb-image I        nginx image (default nginx:alpine; env DISCOVERY_TRAY_LB_IMAGE)
   --web-image I       web image (default: simple-web built locally; env DISCOVERY_TRAY_WEB_IMAGE)
+  --docker-host H     the Docker engine (unix://, tcp://, ssh://, npipe://, or a socket path);
+                      default: DOCKER_HOST, the Docker context, the default and rootless
+                      sockets, Podman's (the first that answers)
   --consul ADDR       use your own Consul (HOST:PORT) instead of the demo container
                       (its ACL token from DISCOVERY_TRAY_CONSUL_TOKEN; never logged)
   --template FILE     consul-template file for nginx (default: the classic demo template)

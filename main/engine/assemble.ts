@@ -112,7 +112,7 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
   const registration = new UndoStack();
   const loops = new UndoStack();
   try {
-    const connection = await connectDocker(config.dockerSocket ? { socketPath: config.dockerSocket } : {});
+    const connection = await connectDocker(config.dockerHost ? { host: config.dockerHost } : {});
     const docker: Dockerode = connection.docker;
     const template = await loadTemplate(config.templatePath);
     const stack = new Stack(docker, config, progress);

@@ -17,8 +17,12 @@ export interface EngineConfig extends StackConfig {
   drain?: boolean;
   /** Host name used in service IDs. */
   hostname: string;
-  /** Docker socket; default DOCKER_HOST or /var/run/docker.sock. */
-  dockerSocket?: string;
+  /**
+   * The Docker engine to use (unix://, tcp://, ssh://, npipe://, or a socket path), tried alone;
+   * default: the first that answers of DOCKER_HOST, the Docker context, the default and rootless
+   * sockets and Podman's (main/engine/docker/endpoint-candidates.ts).
+   */
+  dockerHost?: string;
   /**
    * How containers are registered, as registrator's -internal and -ip flags: internal (container
    * IP on its network + exposed port, the classic demo's choice) or published (the host's address

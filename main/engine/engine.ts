@@ -6,7 +6,7 @@
 import { Emitter, type EngineStatus, type HitsSnapshot } from '../../contract/index.js';
 import { assemble, removeStack, type AssembledEngine, type EngineParts } from './assemble.js';
 import { consulUrl } from './consul/consul-connection.js';
-import { connectDocker, describeEndpoint, type DockerConnectionOptions } from './docker/docker-connection.js';
+import { connectDocker } from './docker/docker-connection.js';
 import type { EngineConfig } from './engine-config.js';
 import type { ProgressReporter } from './stack/images.js';
 import { Stack } from './stack/stack.js';
@@ -80,12 +80,8 @@ export class Engine {
   async removeStack(): Promise<number> {
     const parts = this.parts;
     if (parts) return removeStack(parts);
-    const { docker } = await connectDocker(this.dockerOptions());
+    const { docker } = await connectDocker(this.config.dockerHost ? { host: this.config.dockerHost } : {});
     return new Stack(docker, this.config).down();
-  }
-
-  private dockerOptions(): DockerConnectionOptions {
-    return this.config.dockerSocket ? { socketPath: this.config.dockerSocket } : {};
   }
 
   status(): EngineStatus {
@@ -97,11 +93,16 @@ export class Engine {
       consulManaged: !this.config.consulAddress,
       templateName: this.config.templatePath ?? 'nginx.ctmpl',
       maxInstances: this.config.maxInstances,
-      dockerEndpoint: describeEndpoint(this.dockerOptions()),
+      // Until the engine has connected, the address the user gave, or where it will look.
+      dockerEndpoint: this.config.dockerHost ?? 'DOCKER_HOST, the Docker context or the default sockets',
       ...(parts
         ? {
             running: {
-              docker: { endpoint: parts.connection.endpoint, version: parts.connection.engineVersion },
+              docker: {
+                endpoint: parts.connection.endpoint,
+                version: parts.connection.engineVersion,
+                source: parts.connection.source,
+              },
               consulUrl: consulUrl(parts.consulEndpoint),
               registrator: parts.registrator.status(),
               lb: parts.lb.status(),

@@ -28,7 +28,7 @@ export interface StatusInputs {
 }
 
 export interface RunningInputs {
-  docker: { endpoint: string; version: string };
+  docker: { endpoint: string; version: string; source: string };
   consulUrl: string;
   registrator: RegistratorStatus;
   lb: LbStatus;
@@ -51,6 +51,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
       connected: registrator.docker.connected,
       endpoint: running.docker.endpoint,
       version: running.docker.version,
+      source: running.docker.source,
       ...(registrator.docker.error ? { error: registrator.docker.error } : {}),
     },
     consul: {

@@ -1,23 +1,39 @@
 /**
  * A unix-socket proxy in front of the real Docker engine, for faults a real
  * engine cannot be asked to produce: `cut()` drops every open connection (as
- * a broken network does), `pause()` refuses new ones until `resume()`.
+ * a broken network does), `pause()` refuses new ones until `resume()`. Also a
+ * second way to the same engine, for the endpoint search (`connections` counts
+ * who came through).
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The unix socket of the engine the tests use: DOCKER_HOST's when it is one, else the default. */
+export function engineSocketPath(): string {
+  const host = process.env.DOCKER_HOST;
+  if (host?.startsWith('unix://')) return host.slice('unix://'.length);
+  if (host) throw new Error(`The tests need DOCKER_HOST to be a unix socket, not ${host}`);
+  return '/var/run/docker.sock';
+}
+
 export class DockerSocketProxy {
   readonly socketPath: string;
+  /** How many clients connected so far. */
+  connections = 0;
   private readonly dir: string;
   private readonly server: Server;
   private readonly open = new Set<Socket>();
   private paused = false;
 
-  constructor(private readonly target = defaultDockerSocket()) {
+  constructor(
+    private readonly target = engineSocketPath(),
+    /** Where to listen; default a fresh temporary folder's docker.sock (removed on close). */
+    socketPath?: string,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'dt-docker-proxy-'));
-    this.socketPath = join(this.dir, 'docker.sock');
+    this.socketPath = socketPath ?? join(this.dir, 'docker.sock');
     this.server = createServer((client) => this.accept(client));
   }
 
@@ -50,6 +66,7 @@ export class DockerSocketProxy {
       client.destroy();
       return;
     }
+    this.connections += 1;
     const upstream = createConnection(this.target);
     this.open.add(client);
     this.open.add(upstream);
@@ -63,10 +80,4 @@ export class DockerSocketProxy {
     upstream.on('error', drop).on('close', drop);
     client.pipe(upstream).pipe(client);
   }
-}
-
-/** The engine the tests use: DOCKER_HOST when it names a unix socket, else the default socket. */
-function defaultDockerSocket(): string {
-  const host = process.env.DOCKER_HOST;
-  return host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
 }

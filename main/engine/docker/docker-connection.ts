@@ -1,46 +1,71 @@
 /**
- * Opens the Docker engine the user points at (DOCKER_HOST, or the default
- * socket), negotiates the API version, and says clearly when there is none.
+ * Opens the Docker engine the user has: the address they gave, or the first
+ * that answers of DOCKER_HOST, the Docker context, the default and rootless
+ * Docker sockets and the Podman sockets (endpoint-candidates.ts has the
+ * order). Negotiates the API version, and says clearly when there is none.
  */
-import Dockerode from 'dockerode';
-import { UserError, errorMessage } from '../errors.js';
-import { negotiateApiVersion } from './api-version.js';
+import type Dockerode from 'dockerode';
+import { formatDockerAddress } from './docker-address.js';
+import type { SearchPlaces } from './endpoint-candidates.js';
+import { searchDockerEndpoint, type EndpointAttempt } from './endpoint-search.js';
 
 export interface DockerConnectionOptions {
-  /** A unix socket path; defaults to DOCKER_HOST or /var/run/docker.sock. */
+  /**
+   * The engine the user named (`--docker-host`, the app's setting): unix:///path, tcp://host:port,
+   * ssh://user@host, npipe:////./pipe/name, or a socket path. Tried alone, never searched past.
+   */
+  host?: string;
+  /** What to call `host` in messages; default "--docker-host". */
+  hostSource?: string;
+  /** Older name for `host` (a unix socket path); `host` wins when both are given. */
   socketPath?: string;
+  /** What the search reads (environment, platform, home, …); tests set these. */
+  places?: Partial<SearchPlaces>;
+  /** How long one place may take to answer (ms). */
+  timeoutMs?: number;
 }
 
 export interface DockerConnection {
   docker: Dockerode;
+  /** The API version both sides speak; every request uses it. */
   apiVersion: string;
   engineVersion: string;
-  /** How the engine was reached, for messages. */
+  /** "Docker 29.1.2", "Podman 5.4.0": what answered, for status lines. */
+  product: string;
+  /** The address that answered, as the docker CLI writes it (unix:///var/run/docker.sock, tcp://…). */
   endpoint: string;
+  /** Where that address came from: "DOCKER_HOST", 'Docker context "colima"', "rootless Podman", … */
+  source: string;
+  /** Every place tried, in order, up to the one that answered. */
+  attempts: EndpointAttempt[];
 }
 
-export function describeEndpoint(options: DockerConnectionOptions): string {
-  return options.socketPath ?? process.env.DOCKER_HOST ?? '/var/run/docker.sock';
-}
-
-export function createDockerClient(options: DockerConnectionOptions = {}): Dockerode {
-  return new Dockerode(options.socketPath ? { socketPath: options.socketPath } : undefined);
+/** Podman answers the Docker API too, and names itself in /version's Components. */
+export function engineProduct(
+  info: Pick<Dockerode.DockerVersion, 'Version'> & {
+    Components?: readonly { Name?: string; Version?: string }[] | null;
+  },
+): string {
+  const podman = info.Components?.find((c) => c.Name === 'Podman Engine');
+  return podman ? `Podman ${podman.Version ?? info.Version}` : `Docker ${info.Version}`;
 }
 
 export async function connectDocker(options: DockerConnectionOptions = {}): Promise<DockerConnection> {
-  const docker = createDockerClient(options);
-  const endpoint = describeEndpoint(options);
-  let info: Awaited<ReturnType<Dockerode['version']>>;
-  try {
-    info = await docker.version();
-  } catch (error) {
-    throw new UserError(
-      `No Docker engine answers at ${endpoint} (${errorMessage(error)}). Start Docker, or set DOCKER_HOST to your engine.`,
-      'docker-unavailable',
-    );
-  }
-  const apiVersion = negotiateApiVersion(info);
+  const host = options.host ?? options.socketPath;
+  const found = await searchDockerEndpoint({
+    ...(host ? { explicit: { host, source: options.hostSource ?? '--docker-host' } } : {}),
+    ...(options.places ? { places: options.places } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
   // docker-modem prefixes every path with this version from now on.
-  (docker.modem as unknown as { version?: string }).version = `v${apiVersion}`;
-  return { docker, apiVersion, engineVersion: info.Version, endpoint };
+  (found.docker.modem as unknown as { version?: string }).version = `v${found.apiVersion}`;
+  return {
+    docker: found.docker,
+    apiVersion: found.apiVersion,
+    engineVersion: found.info.Version,
+    product: engineProduct(found.info),
+    endpoint: formatDockerAddress(found.address),
+    source: found.source,
+    attempts: found.attempts,
+  };
 }

@@ -1,13 +1,19 @@
 /**
  * Whether a container's process listens on a TCP port yet, read from the
  * host's /proc (the container's network namespace, through its init pid): a
- * file read, no packet sent to the container. Only where the engine runs on
- * the Docker host itself (Linux); elsewhere (Docker Desktop's VM, a remote
- * engine, no permission) the answer is "cannot tell".
+ * file read, no packet sent to the container. Only where the engine shares
+ * /proc with Docker (a Linux engine on the same host): `procShowsContainer`
+ * tells at once whether it does, since elsewhere (Docker Desktop's VM, a
+ * remote or rootless engine, podman machine) that pid is another process or
+ * none at all.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const TCP_LISTEN = '0A';
+
+export type ListenState = 'listening' | 'not-yet' | 'unknown';
+export type WaitOutcome = 'listening' | 'timeout' | 'unknown';
 
 /** The ports in LISTEN state in the text of /proc/<pid>/net/tcp or tcp6. */
 export function listeningPorts(procNetTcp: string): Set<number> {
@@ -22,12 +28,30 @@ export function listeningPorts(procNetTcp: string): Set<number> {
   return ports;
 }
 
+/**
+ * True when `<procRoot>/<pid>` is that container's process: its cgroup path
+ * names the container ID (/docker/<id>, docker-<id>.scope, libpod-<id>.scope),
+ * whatever the cgroup driver or version. One small file read.
+ */
+export async function procShowsContainer(
+  pid: number,
+  containerId: string,
+  procRoot = '/proc',
+): Promise<boolean> {
+  try {
+    const cgroup = await readFile(join(procRoot, String(pid), 'cgroup'), 'utf8');
+    return cgroup.includes(containerId);
+  } catch {
+    return false;
+  }
+}
+
 /** 'listening', 'not-yet', or 'unknown' when /proc of that pid cannot be read. */
-export async function tcpPortState(pid: number, port: number): Promise<'listening' | 'not-yet' | 'unknown'> {
+export async function tcpPortState(pid: number, port: number, procRoot = '/proc'): Promise<ListenState> {
   let readAny = false;
   for (const file of ['tcp', 'tcp6']) {
     try {
-      const text = await readFile(`/proc/${pid}/net/${file}`, 'utf8');
+      const text = await readFile(join(procRoot, String(pid), 'net', file), 'utf8');
       readAny = true;
       if (listeningPorts(text).has(port)) return 'listening';
     } catch {
@@ -39,19 +63,20 @@ export async function tcpPortState(pid: number, port: number): Promise<'listenin
 
 /**
  * Waits until `pid` listens on `port`, polling every `intervalMs`, for at most
- * `timeoutMs`. Resolves true when it listens, false when it cannot be told or
- * the time ran out (the caller goes on either way).
+ * `timeoutMs`: 'listening', 'timeout', or 'unknown' when it cannot be told
+ * (the caller goes on either way).
  */
 export async function waitUntilListening(
   pid: number,
   port: number,
-  options: { timeoutMs: number; intervalMs: number },
-): Promise<boolean> {
+  options: { timeoutMs: number; intervalMs: number; procRoot?: string },
+): Promise<WaitOutcome> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const state = await tcpPortState(pid, port);
-    if (state === 'listening') return true;
-    if (state === 'unknown' || Date.now() >= deadline) return false;
+    const state = await tcpPortState(pid, port, options.procRoot);
+    if (state === 'listening') return 'listening';
+    if (state === 'unknown') return 'unknown';
+    if (Date.now() >= deadline) return 'timeout';
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
   }
 }

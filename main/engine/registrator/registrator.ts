@@ -45,9 +45,14 @@ export interface RegistratorOptions extends ServiceSpecOptions {
   /**
    * Awaited before a container's new services are registered (registrator
    * itself registers at once): the engine uses it to hold its own web
-   * containers until their port listens. It must be bounded.
+   * containers until their port listens. It must be bounded. `docker` is
+   * the engine the container runs on, for checks that need to look inside it.
    */
-  beforeRegister?: (container: ContainerFacts, services: readonly RegisteredService[]) => Promise<void>;
+  beforeRegister?: (
+    container: ContainerFacts,
+    services: readonly RegisteredService[],
+    docker: Dockerode,
+  ) => Promise<void>;
 }
 
 export interface RegisteredService extends ServiceDefinition {
@@ -361,7 +366,8 @@ export class Registrator {
     this.recordWarnings(container, warnings);
     const services = wanted.filter((s) => !refused.has(s.id));
     const fresh = services.filter((s) => !previous.some((old) => old.id === s.id));
-    if (fresh.length > 0 && this.options.beforeRegister) await this.options.beforeRegister(container, fresh);
+    if (fresh.length > 0 && this.options.beforeRegister)
+      await this.options.beforeRegister(container, fresh, this.docker);
     for (const old of previous) {
       if (services.some((s) => s.id === old.id)) continue;
       await this.deregister(old, 'its settings changed');

@@ -11,8 +11,43 @@ import { join } from 'node:path';
 import { tarArchive } from '../docker/archive.js';
 import { UserError, errorMessage } from '../errors.js';
 import { assetPath } from '../package-root.js';
+import {
+  ImageProgressTracker,
+  formatImageProgress,
+  type DockerProgressEvent,
+  type ImageProgress,
+} from './image-progress.js';
 
-export type ProgressReporter = (message: string) => void;
+/**
+ * What the engine says while it starts: a line of text, and for image pulls and
+ * builds also the figure it was made from (one per image, throttled), for a
+ * progress bar.
+ */
+export type ProgressReporter = (message: string, image?: ImageProgress) => void;
+
+function imageReporter(progress: ProgressReporter): (image: ImageProgress) => void {
+  return (image) => progress(formatImageProgress(image), image);
+}
+
+/** Feeds a Docker progress stream to `tracker`; resolves when it ends, rejects with the stream's own error. */
+function followStream(
+  docker: Dockerode,
+  stream: NodeJS.ReadableStream,
+  tracker: ImageProgressTracker,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null) => {
+        // An error Docker reports inside the stream ends it normally: followProgress passes no error then.
+        const failed = error?.message ?? tracker.error;
+        if (failed) reject(new Error(failed));
+        else resolve();
+      },
+      (event: DockerProgressEvent) => tracker.event(event),
+    );
+  });
+}
 
 /** The label that records which version of the simple-web recipe built an image. */
 const RECIPE_LABEL = 'org.discovery-tray.recipe';
@@ -53,27 +88,19 @@ export async function pullImage(
   flag: string,
   progress: ProgressReporter,
 ): Promise<void> {
-  progress(`pulling ${image}`);
+  const tracker = new ImageProgressTracker(image, 'pull', imageReporter(progress));
+  tracker.start('');
   try {
     const stream = await docker.pull(image);
-    await new Promise<void>((resolve, reject) => {
-      let last = '';
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null) => (error ? reject(error) : resolve()),
-        (event: { status?: string; progress?: string; id?: string }) => {
-          const line = [event.id, event.status, event.progress].filter(Boolean).join(' ');
-          if (line && line !== last) progress(`${image}: ${line}`);
-          last = line;
-        },
-      );
-    });
+    await followStream(docker, stream, tracker);
   } catch (error) {
+    tracker.finish(errorMessage(error));
     throw new UserError(
       `Could not pull ${image} (${errorMessage(error)}). Check your network or registry, or use another image with ${flag}.`,
       'image-unavailable',
     );
   }
+  tracker.finish();
 }
 
 /** Builds simple-web from assets/simple-web on `base`, tagged `tag`. */
@@ -85,33 +112,23 @@ export async function buildSimpleWeb(
 ): Promise<void> {
   const recipe = simpleWebRecipe();
   const context = await tarArchive(recipe.files);
-  progress(`building ${tag} from the simple-web recipe on ${base}`);
+  const tracker = new ImageProgressTracker(tag, 'build', imageReporter(progress));
+  tracker.start(`from the simple-web recipe on ${base}`);
   try {
     const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
       t: tag,
       buildargs: { BASE: base },
       labels: { [RECIPE_LABEL]: recipe.hash },
     });
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null, output: { error?: string }[]) => {
-          const failed = error?.message ?? output.find((o) => o.error)?.error;
-          if (failed) reject(new Error(failed));
-          else resolve();
-        },
-        (event: { stream?: string }) => {
-          const line = event.stream?.trim();
-          if (line) progress(line);
-        },
-      );
-    });
+    await followStream(docker, stream, tracker);
   } catch (error) {
+    tracker.finish(errorMessage(error));
     throw new UserError(
       `Could not build ${tag} on ${base} (${errorMessage(error)}). Make ${base} available, or choose a web image with --web-image.`,
       'image-unavailable',
     );
   }
+  tracker.finish();
 }
 
 export async function ensureImage(

@@ -5,30 +5,59 @@
  * refusals take it out of the classic template's upstream for a minute
  * (`max_fails=3 fail_timeout=60`). Other containers keep registrator's
  * behaviour. Bounded: after `timeoutMs` the container is registered anyway.
+ *
+ * Two ways to tell, chosen per container in one file read: the host's
+ * /proc/<pid>/net/tcp where the engine shares /proc with Docker (a Linux engine
+ * on the Docker host), else the same table read from inside the container by
+ * one `docker exec` (Docker Desktop, remote and rootless engines, podman
+ * machine). Neither sends a packet to the container.
  */
-import { waitUntilListening } from '../docker/listening-ports.js';
+import type Dockerode from 'dockerode';
+import { waitUntilListeningInside } from '../docker/listening-inside.js';
+import { procShowsContainer, waitUntilListening, type WaitOutcome } from '../docker/listening-ports.js';
 import type { ContainerFacts } from '../registrator/container-facts.js';
 import type { RegisteredService } from '../registrator/registrator.js';
 import type { Timeline } from '../timeline.js';
 import { ROLE_LABEL, STACK_LABEL } from './stack-config.js';
 
+export interface WebReadinessOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** The host's /proc: '/proc' except in tests, which point it elsewhere to take the other way. */
+  procRoot?: string;
+}
+
 export function holdWebUntilListening(
   project: string,
   timeline: Timeline,
-  options: { timeoutMs: number; intervalMs: number } = { timeoutMs: 3000, intervalMs: 5 },
-): (container: ContainerFacts, services: readonly RegisteredService[]) => Promise<void> {
-  return async (container, services) => {
+  options: WebReadinessOptions = {},
+): (container: ContainerFacts, services: readonly RegisteredService[], docker?: Dockerode) => Promise<void> {
+  const timing = { timeoutMs: options.timeoutMs ?? 3000, intervalMs: options.intervalMs ?? 5 };
+  return async (container, services, docker) => {
     const labels = container.Config.Labels ?? {};
+    if (labels[STACK_LABEL] !== project || labels[ROLE_LABEL] !== 'web') return;
     const pid = container.State?.Pid;
-    if (labels[STACK_LABEL] !== project || labels[ROLE_LABEL] !== 'web' || !pid) return;
+    const viaProc = pid ? await procShowsContainer(pid, container.Id, options.procRoot) : false;
     for (const service of services) {
-      const started = Date.now();
-      const listening = await waitUntilListening(pid, service.port, options);
-      if (!listening && Date.now() - started >= options.timeoutMs) {
+      let outcome: WaitOutcome = 'unknown';
+      if (viaProc && pid) {
+        outcome = await waitUntilListening(pid, service.port, { ...timing, procRoot: options.procRoot });
+      }
+      // Also where /proc showed the container but not its sockets (a /proc mounted with hidepid).
+      if (outcome === 'unknown' && docker) {
+        outcome = await waitUntilListeningInside(docker.getContainer(container.Id), service.port, timing);
+      }
+      if (outcome === 'timeout') {
         timeline.record({
           kind: 'warning',
           containerId: container.Id,
-          message: `${service.containerName} did not listen on port ${service.port} within ${options.timeoutMs / 1000} s; registered anyway`,
+          message: `${service.containerName} did not listen on port ${service.port} within ${timing.timeoutMs / 1000} s; registered anyway`,
+        });
+      } else if (outcome === 'unknown') {
+        timeline.record({
+          kind: 'warning',
+          containerId: container.Id,
+          message: `could not tell when ${service.containerName} listens on port ${service.port} (the check needs sh in its image); registered at once`,
         });
       }
     }

@@ -6,12 +6,27 @@ import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/confi
 import type { Configuration } from 'app-builder-lib';
 import { DebugLogger } from 'builder-util';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  desktopName: string;
+  engines: { node: string };
+};
+
+/** electron-builder's own default deb dependencies (a private method of its deb/rpm target). */
+function electronBuilderDebDefaults(): string[] {
+  const { default: FpmTarget } = createRequire(import.meta.url)(
+    'app-builder-lib/out/targets/FpmTarget.js',
+  ) as {
+    default: { prototype: { getDefaultDepends(target: string): string[] } };
+  };
+  return FpmTarget.prototype.getDefaultDepends('deb');
+}
 
 async function load(): Promise<Configuration> {
   const config = await getConfig(root, join(root, 'electron-builder.yml'), null);
@@ -69,7 +84,7 @@ describe('electron-builder.yml', () => {
       directories: { buildResources: 'assets', output: 'dist' },
       npmRebuild: false,
       linux: { target: ['AppImage', 'deb'], category: 'Development' },
-      mac: { target: 'dmg', extendInfo: { LSUIElement: true } },
+      mac: { extendInfo: { LSUIElement: true } },
       win: { target: 'nsis' },
       electronFuses: {
         runAsNode: false,
@@ -106,5 +121,54 @@ describe('electron-builder.yml', () => {
       expect.arrayContaining(['assets/templates/**/*', 'assets/simple-web/**/*', 'assets/tray/**/*']),
     );
     expect(included).toContain('renderer/dist/**/*');
+  });
+
+  it('builds a dmg for Intel and one for Apple silicon, each named with its architecture', async () => {
+    const config = await load();
+    expect(config.mac?.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]);
+    expect(config.dmg?.artifactName).toContain('${arch}');
+  });
+
+  it('gives Linux desktops an entry whose window class is the one Electron sets (package.json desktopName)', async () => {
+    const config = await load();
+    // Electron 45 names its windows (WM_CLASS, Wayland app_id) after desktopName without ".desktop".
+    expect(pkg.desktopName).toBe('discovery-tray.desktop');
+    expect(config.linux?.syncDesktopName).toBe(true);
+    expect(config.linux?.desktop?.entry).toMatchObject({
+      Name: 'Discovery Tray',
+      Comment: expect.stringMatching(/\S/) as unknown,
+      Categories: expect.stringMatching(/^Development;/) as unknown,
+      StartupWMClass: pkg.desktopName.replace(/\.desktop$/, ''),
+    });
+  });
+
+  it("keeps the AppImage's sandbox: no --no-sandbox written into its desktop entry", async () => {
+    // electron-builder's AppRun adds --no-sandbox by itself only where user namespaces are refused.
+    const config = await load();
+    expect(config.appImage?.executableArgs).toEqual([]);
+  });
+
+  it("asks the deb for electron-builder's own dependencies, plus gbm, ALSA and D-Bus (the tray)", async () => {
+    const config = await load();
+    const depends = config.deb?.depends as string[];
+    const defaults = electronBuilderDebDefaults();
+    expect(defaults).toContain('libnss3');
+    expect(depends).toEqual(expect.arrayContaining(defaults));
+    expect(depends).toEqual(expect.arrayContaining(['libgbm1', 'libasound2 | libasound2t64', 'libdbus-1-3']));
+    // Electron's tray is a StatusNotifierItem over D-Bus: libappindicator (the default) is never loaded.
+    expect(config.deb?.recommends).toEqual([]);
+  });
+
+  it('keeps every hardening fuse, and states the Node.js the CLI needs', async () => {
+    const config = await load();
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    expect(pkg.engines).toEqual({ node: '>=20.19' });
   });
 });
