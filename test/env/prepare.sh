@@ -44,6 +44,13 @@ if [ ! -x "$chromium" ]; then
 fi
 log "$("$chromium" --version 2>/dev/null || echo "chromium at $chromium")"
 
+# --- openssl: the Docker-over-TLS test makes its own certificates ---------------
+if ! command -v openssl >/dev/null 2>&1; then
+  command -v apt-get >/dev/null || { log "no openssl and no apt-get: install openssl"; exit 1; }
+  log "installing Debian's openssl"
+  apt_install openssl
+fi
+
 # --- tools the image recipes use -------------------------------------------
 for tool in dpkg-deb ldd tar; do command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }; done
 
