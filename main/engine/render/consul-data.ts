@@ -280,7 +280,8 @@ export class ConsulTemplateData {
       }
       case 'key': {
         const kv = data as { Value?: string | null } | undefined | null;
-        const raw = kv?.Value ?? null;
+        // Consul answers an empty value as null: the key exists, and its value is "".
+        const raw = kv ? (kv.Value ?? '') : null;
         if (raw === null || isSafeConfigText(raw)) return { value: raw } satisfies KeyValue;
         // Said once per refused value, not on every change of the key's index.
         if ((previous as KeyValue | undefined)?.refused?.value !== raw)

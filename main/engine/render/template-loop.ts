@@ -306,11 +306,19 @@ export class TemplateLoop {
       });
       return undefined;
     }
+    if (search.culprits.size === 0) return undefined;
     const instances = candidates.filter((id) => id.startsWith('instance:'));
     const culpritInstances = [...search.culprits.keys()].filter((id) => id.startsWith('instance:'));
-    // Every instance refused alike: that is how the template uses instances, not their data.
-    if (culpritInstances.length > 0 && culpritInstances.length === instances.length) return undefined;
-    if (search.culprits.size === 0) return undefined;
+    // Every instance refused: the template may fail for any instance at all. It is the data's
+    // fault only if an instance with plain values (a loopback address, no tags, no meta) passes.
+    if (culpritInstances.length > 0 && culpritInstances.length === instances.length) {
+      const leftOut = new Set([...this.exclusions.keys(), ...search.culprits.keys()]);
+      const plain = await this.thread
+        .render(template, this.snapshot(known, leftOut, plainInstance))
+        .then((result) => this.lb.check(result.output))
+        .catch(() => ({ ok: false }));
+      if (!plain.ok || this.stopped || template !== this.template) return undefined;
+    }
     for (const [id, reason] of search.culprits) {
       const item = items.get(id)!;
       const entry = item.excluded(`nginx refused it: ${reason}`);
@@ -336,14 +344,20 @@ export class TemplateLoop {
     }
   }
 
-  /** A copy of the known data for the render thread, without what is left out. */
-  private snapshot(known: KnownData, leftOut: ReadonlySet<string>): TemplateSnapshot {
+  /**
+   * A copy of the known data for the render thread, without what is left out;
+   * `stand-in` puts one made-up instance where a service's list would be empty.
+   */
+  private snapshot(
+    known: KnownData,
+    leftOut: ReadonlySet<string>,
+    standIn?: (like: ServiceInstance) => ServiceInstance,
+  ): TemplateSnapshot {
     const services = new Map<string, ServiceInstance[]>();
-    for (const [key, instances] of known.services)
-      services.set(
-        key,
-        instances.filter((i) => !leftOut.has(`instance:${i.ID}`)),
-      );
+    for (const [key, instances] of known.services) {
+      const kept = instances.filter((i) => !leftOut.has(`instance:${i.ID}`));
+      services.set(key, standIn && kept.length === 0 && instances[0] ? [standIn(instances[0])] : kept);
+    }
     const keys = new Map<string, string | null>();
     for (const [path, value] of known.keys) keys.set(path, leftOut.has(`key:${path}`) ? null : value);
     return { services, catalog: known.catalog, keys, env: templateEnv() };
@@ -384,6 +398,19 @@ export class TemplateLoop {
     }
     this.lastError = info;
   }
+}
+
+/** An instance of the same service with values no nginx refuses. */
+function plainInstance(like: ServiceInstance): ServiceInstance {
+  return {
+    ...like,
+    ID: 'discovery-tray-plain-check',
+    Address: '127.0.0.1',
+    Port: 65535,
+    Tags: [],
+    ServiceMeta: {},
+    NodeAddress: '127.0.0.1',
+  };
 }
 
 /** Every instance (by service ID) and KV value the render may leave out. */
