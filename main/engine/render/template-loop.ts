@@ -110,6 +110,8 @@ export class TemplateLoop {
   private readonly exclusions = new Map<string, Exclusion>();
   private lastKnown: KnownData | undefined;
   private readonly hiddenEnvWarned = new Set<string>();
+  /** What `env` may read, taken when the loop starts and when the template changes (not per render). */
+  private env = new Map<string, string>();
 
   constructor(
     template: CompiledTemplate,
@@ -124,6 +126,7 @@ export class TemplateLoop {
 
   start(): void {
     this.stopped = false;
+    this.env = envFor(this.template);
     this.thread.warm();
     void this.render();
   }
@@ -155,6 +158,7 @@ export class TemplateLoop {
       throw error;
     }
     this.syntaxError = undefined;
+    this.env = envFor(this.template);
     // What nginx refused was refused with the old template.
     this.exclusions.clear();
     this.poke();
@@ -223,7 +227,8 @@ export class TemplateLoop {
       this.data.track(result.dependencies);
       this.warnAboutHiddenEnv(result.envMisses);
     } catch (error) {
-      this.recordTemplateError(error);
+      // Stopping ends the render thread: that is not the template's fault.
+      if (!this.stopped) this.recordTemplateError(error);
       return;
     }
     // Incomplete: some dependency has no data yet; its watch will poke us.
@@ -360,7 +365,7 @@ export class TemplateLoop {
     }
     const keys = new Map<string, string | null>();
     for (const [path, value] of known.keys) keys.set(path, leftOut.has(`key:${path}`) ? null : value);
-    return { services, catalog: known.catalog, keys, env: templateEnv() };
+    return { services, catalog: known.catalog, keys, env: this.env };
   }
 
   /** The instances the config routes: everything rendered, less what is left out. */
@@ -398,6 +403,11 @@ export class TemplateLoop {
     }
     this.lastError = info;
   }
+}
+
+/** The variables a template may read; none for a template that never calls `env`. */
+function envFor(template: CompiledTemplate): Map<string, string> {
+  return /\benv\b/.test(template.source) ? templateEnv() : new Map<string, string>();
 }
 
 /** An instance of the same service with values no nginx refuses. */
