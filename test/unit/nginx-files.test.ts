@@ -1,11 +1,18 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CANDIDATE_UPSTREAM,
+  LB_DIR,
   LIVE_UPSTREAM,
+  PID_FILE,
   applyScript,
+  checkByExecScript,
   drainScript,
   mainConfig,
+  newestSeqIn,
   parseNginxTestOutput,
   printfEscape,
   servingForMs,
@@ -59,6 +66,56 @@ describe('nginx files', () => {
         expect.objectContaining({ status: 4, stdout: Buffer.from('no config in the request\n') }),
       );
     }
+  });
+
+  /** Runs a script in dash with the LB folder moved to a temporary one and `nginx -t` always passing. */
+  function runInDash(
+    script: string,
+    env: Record<string, string> = {},
+  ): { dir: string; status: number; out: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'dt-lb-'));
+    execFileSync('mkdir', ['-p', join(dir, 'candidate'), join(dir, 'live')]);
+    return runIn(dir, script, env);
+  }
+
+  function runIn(
+    dir: string,
+    script: string,
+    env: Record<string, string> = {},
+  ): { dir: string; status: number; out: string } {
+    // Never the host's nginx: no pid file, so the apply stops before it would signal anything.
+    const moved = script
+      .replaceAll(LB_DIR, dir)
+      .replaceAll(PID_FILE, join(dir, 'nginx.pid'))
+      .replace(/nginx -t -q -c \S+/, 'true');
+    const result = spawnSync('dash', ['-c', moved], {
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+    });
+    return { dir, status: result.status ?? -1, out: result.stdout + result.stderr };
+  }
+
+  it('refuses an apply older than the newest it has seen, and remembers the newest', () => {
+    const config = { DISCOVERY_TRAY_CANDIDATE: 'server {}' };
+    const { dir, status } = runInDash(applyScript(1000, 'env', 9), config);
+    // Past the check and the number: only the missing nginx stops it.
+    expect(status).toBe(4);
+    expect(readFileSync(join(dir, 'apply-seq'), 'utf8')).toBe('9\n');
+    const stale = runIn(dir, applyScript(1000, 'env', 5), config);
+    expect(stale).toMatchObject({ status: 6, out: 'stale apply 5: 9 is newer\n' });
+    expect(newestSeqIn(stale.out)).toBe(9);
+    expect(readFileSync(join(dir, 'apply-seq'), 'utf8')).toBe('9\n');
+    writeFileSync(join(dir, 'candidate', 'upstream.conf'), '');
+    expect(runIn(dir, applyScript(1000, 'env', 9), config).status).toBe(4);
+  });
+
+  it('checks a config by exec on an older LB container, writing the main config it needs', () => {
+    const { dir, status } = runInDash(checkByExecScript(), { DISCOVERY_TRAY_CANDIDATE: 'server { }' });
+    expect(status).toBe(0);
+    expect(readFileSync(join(dir, 'check.conf'), 'utf8')).toBe(
+      mainConfig('check').replaceAll(LB_DIR, dir).replaceAll(PID_FILE, join(dir, 'nginx.pid')),
+    );
+    expect(readFileSync(join(dir, 'check', 'upstream.conf'), 'utf8')).toBe('server { }');
   });
 
   it('checks the candidate before it swaps and reloads', () => {

@@ -28,16 +28,29 @@ export class LbChannel {
   private pending: Pending | undefined;
   private nextId = 1;
   private buffered = '';
+  /** The newest apply number the supervisor had seen when the line opened. */
+  newestSeq = 0;
 
   private constructor(private readonly container: Dockerode.Container) {}
 
-  /** Attaches to the container and checks that the supervisor answers; undefined when it does not. */
-  static async open(container: Dockerode.Container, timeoutMs = 2000): Promise<LbChannel | undefined> {
+  /**
+   * Attaches to the container and checks that the supervisor answers; undefined when it does not.
+   * `numbered`: a version 3 supervisor, whose requests carry a number and who answers the
+   * ping with the newest apply number it has seen (kept in `newestSeq`).
+   */
+  static async open(
+    container: Dockerode.Container,
+    numbered: boolean,
+    timeoutMs = 2000,
+  ): Promise<LbChannel | undefined> {
     const channel = new LbChannel(container);
     try {
       await channel.attach();
-      const pong = await channel.request('ping', '', timeoutMs);
-      if (pong.exitCode === 0 && pong.output === 'pong') return channel;
+      const pong = await channel.request('ping', numbered ? '0 -' : '', timeoutMs);
+      if (pong.exitCode === 0 && /^pong( \d+)?$/.test(pong.output)) {
+        channel.newestSeq = Number(/\d+/.exec(pong.output)?.[0] ?? 0);
+        return channel;
+      }
     } catch {
       // Not a supervisor that answers: the caller uses docker exec.
     }
@@ -70,8 +83,11 @@ export class LbChannel {
     this.stream = stream;
   }
 
-  /** Sends one request and waits for its answer. Throws (and closes the line) on timeout or loss. */
-  request(op: 'apply' | 'ping', payload: string, timeoutMs: number): Promise<ChannelReply> {
+  /**
+   * Sends one request (`<id> <op> <args>`, args without a newline) and waits for its answer.
+   * Throws (and closes the line) on timeout or loss.
+   */
+  request(op: 'apply' | 'check' | 'ping', args: string, timeoutMs: number): Promise<ChannelReply> {
     const stream = this.stream;
     if (!stream) return Promise.reject(new Error('the LB channel is closed'));
     if (this.pending) return Promise.reject(new Error('the LB channel is busy'));
@@ -82,7 +98,7 @@ export class LbChannel {
         timeoutMs,
       );
       this.pending = { id, resolve, reject, timer };
-      stream.write(`${id} ${op} ${payload}\n`);
+      stream.write(`${id} ${op} ${args}\n`);
     });
   }
 

@@ -1,10 +1,13 @@
 /**
  * Makes a rendered config live in the nginx container, safely:
- * candidate → `nginx -t` → swap → graceful reload (HUP), in one exec. A
+ * candidate → `nginx -t` → swap → graceful reload (HUP), in one request. A
  * candidate that fails the check never replaces the running config: the last
  * good one keeps serving, and the error (with the offending lines) is kept
  * for `status`. Applies are serialised, and when renders arrive faster than
- * nginx reloads only the newest is applied.
+ * nginx reloads only the newest is applied. Every apply carries a number
+ * that grows, and the LB refuses one older than the newest it has seen: an
+ * apply that timed out here may still arrive there, after a newer one.
+ * `check` runs only `nginx -t`, for finding which data nginx refuses.
  */
 import type Dockerode from 'dockerode';
 import { tarArchive } from '../docker/archive.js';
@@ -18,13 +21,18 @@ import {
   CHANNEL_VERSION,
   DEFAULT_RELOAD_TIMEOUT_MS,
   CANDIDATE_UPSTREAM,
+  ESCAPED_CHANNEL_VERSION,
   LB_DIR,
   MAX_CANDIDATE_ENV_BYTES,
+  STALE_EXIT_CODE,
   applyScript,
+  checkByExecScript,
   drainScript,
+  newestSeqIn,
   parseNginxTestOutput,
   printfEscape,
   servingForMs,
+  type NginxTestFailure,
 } from './nginx-files.js';
 
 export interface LbError {
@@ -55,9 +63,15 @@ export interface LbStatus {
 export type ApplyOutcome =
   { applied: AppliedConfig } | { unchanged: true } | { refused: LbError } | { superseded: true };
 
+export type CheckOutcome = { ok: true } | { ok: false; failure: NginxTestFailure };
+
 export interface LbControllerOptions {
   reloadTimeoutMs?: number;
 }
+
+/** What a docker exec may take beyond the work it waits for, before the engine stops waiting. */
+const EXEC_SLACK_MS = 10_000;
+const CHECK_TIMEOUT_MS = 10_000;
 
 export class LbController {
   private current: AppliedConfig | undefined;
@@ -68,6 +82,10 @@ export class LbController {
   private latestRequested: string | undefined;
   /** The open line to the LB's supervisor; `false` when this container has none (older LB). */
   private channel: LbChannel | false | undefined;
+  /** How the supervisor wants requests: numbered (3) or escaped for printf (2, LB containers of the previous release). */
+  private channelVersion: string | undefined;
+  /** The number of the latest apply sent; the LB refuses any below the newest it has seen. */
+  private seq = 0;
 
   constructor(
     private container: Dockerode.Container,
@@ -118,11 +136,54 @@ export class LbController {
     return run;
   }
 
+  /**
+   * Checks `config` with `nginx -t` in the LB container, without making it live
+   * or signalling nginx. Runs in turn with the applies.
+   */
+  check(config: string): Promise<CheckOutcome> {
+    const run = this.applying.then(() => this.checkNow(config));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
   /** Resolves once the given workers have exited, or after `timeoutMs` (then false). */
   async drain(workers: readonly number[], timeoutMs: number): Promise<boolean> {
     if (workers.length === 0) return true;
-    const result = await execInContainer(this.container, ['sh', '-c', drainScript(workers, timeoutMs)]);
+    const result = await execInContainer(
+      this.container,
+      ['sh', '-c', drainScript(workers, timeoutMs)],
+      [],
+      timeoutMs + EXEC_SLACK_MS,
+    );
     return result.exitCode === 0;
+  }
+
+  private async checkNow(config: string): Promise<CheckOutcome> {
+    if (config.trim() === '')
+      return { ok: false, failure: { message: 'the template rendered an empty config', excerpt: [] } };
+    const channel = await this.openChannel();
+    let result: ExecResult | undefined;
+    if (channel && this.channelVersion === CHANNEL_VERSION) {
+      try {
+        result = await channel.request('check', `0 ${printfEscape(config)}`, CHECK_TIMEOUT_MS);
+      } catch (error) {
+        this.channel = undefined;
+        this.timeline.record({ kind: 'warning', message: `LB channel lost (${errorMessage(error)})` });
+      }
+    }
+    if (!result && Buffer.byteLength(config) > MAX_CANDIDATE_ENV_BYTES)
+      throw new Error(
+        'this LB container cannot check a config this large (recreate it with `down` and `up`)',
+      );
+    result ??= await execInContainer(
+      this.container,
+      ['sh', '-c', checkByExecScript()],
+      [`${CANDIDATE_ENV}=${config}`],
+      CHECK_TIMEOUT_MS,
+    );
+    if (result.exitCode === 0) return { ok: true };
+    if (result.exitCode === 3) return { ok: false, failure: parseNginxTestOutput(result.output, config) };
+    throw new Error(`could not check the config: ${result.output.trim() || `exit ${result.exitCode}`}`);
   }
 
   private async applyNow(config: string): Promise<ApplyOutcome> {
@@ -134,7 +195,13 @@ export class LbController {
     if (config.trim() === '') {
       return this.refuse(config, { message: 'the template rendered an empty config', excerpt: [] });
     }
-    const result = await this.run(config);
+    let result = await this.run(config, ++this.seq);
+    if (result.exitCode === STALE_EXIT_CODE) {
+      // The LB has seen a newer number than ours: an earlier engine's. This apply is the one
+      // the engine waits for, so it is the newest: number it above what the LB has seen.
+      this.seq = Math.max(this.seq, newestSeqIn(result.output));
+      result = await this.run(config, ++this.seq);
+    }
     if (result.exitCode === 3) return this.refuse(config, parseNginxTestOutput(result.output, config));
     if (result.exitCode !== 0) {
       return this.refuse(config, {
@@ -160,34 +227,42 @@ export class LbController {
   }
 
   /** Checks and reloads through the supervisor's line when there is one, else with a docker exec. */
-  private async run(config: string): Promise<ExecResult> {
+  private async run(config: string, seq: number): Promise<ExecResult> {
     const reloadTimeoutMs = this.options.reloadTimeoutMs ?? DEFAULT_RELOAD_TIMEOUT_MS;
     const channel = await this.openChannel();
     if (channel) {
       try {
-        return await channel.request('apply', printfEscape(config), reloadTimeoutMs + 5000);
+        const args =
+          this.channelVersion === CHANNEL_VERSION ? `${seq} ${printfEscape(config)}` : printfEscape(config);
+        return await channel.request('apply', args, reloadTimeoutMs + 5000);
       } catch (error) {
-        // The line broke: this apply goes by exec (applying twice is harmless), the next one reattaches.
+        // The line broke: this apply goes by exec, under a newer number, so that the one sent
+        // on the line is refused if it still arrives. The next apply reattaches.
         this.channel = undefined;
         this.timeline.record({ kind: 'warning', message: `LB channel lost (${errorMessage(error)})` });
+        seq = ++this.seq;
       }
     }
-    return this.runByExec(config, reloadTimeoutMs);
+    return this.runByExec(config, reloadTimeoutMs, seq);
   }
 
   private async openChannel(): Promise<LbChannel | undefined> {
     if (this.channel === false) return undefined;
     if (this.channel?.isOpen) return this.channel;
     const labels = (await this.container.inspect()).Config.Labels ?? {};
-    if (labels[CHANNEL_LABEL] !== CHANNEL_VERSION) {
+    this.channelVersion = labels[CHANNEL_LABEL];
+    const known = [CHANNEL_VERSION, ESCAPED_CHANNEL_VERSION];
+    if (this.channelVersion === undefined || !known.includes(this.channelVersion)) {
       this.channel = false;
       return undefined;
     }
-    this.channel = await LbChannel.open(this.container);
+    this.channel = await LbChannel.open(this.container, this.channelVersion === CHANNEL_VERSION);
+    // Continue above what the LB has seen, from this engine or an earlier one.
+    if (this.channel) this.seq = Math.max(this.seq, this.channel.newestSeq);
     return this.channel;
   }
 
-  private async runByExec(config: string, reloadTimeoutMs: number): Promise<ExecResult> {
+  private async runByExec(config: string, reloadTimeoutMs: number, seq: number): Promise<ExecResult> {
     const viaEnv = Buffer.byteLength(config) <= MAX_CANDIDATE_ENV_BYTES && !config.includes('\0');
     if (!viaEnv) {
       const archive = await tarArchive([
@@ -197,8 +272,9 @@ export class LbController {
     }
     return execInContainer(
       this.container,
-      ['sh', '-c', applyScript(reloadTimeoutMs, viaEnv ? 'env' : 'file')],
+      ['sh', '-c', applyScript(reloadTimeoutMs, viaEnv ? 'env' : 'file', seq)],
       viaEnv ? [`${CANDIDATE_ENV}=${config}`] : [],
+      reloadTimeoutMs + EXEC_SLACK_MS,
     );
   }
 

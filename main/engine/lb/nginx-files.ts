@@ -9,7 +9,12 @@ export const LIVE_CONF = `${LB_DIR}/nginx.conf`;
 export const CANDIDATE_CONF = `${LB_DIR}/candidate.conf`;
 export const LIVE_UPSTREAM = `${LB_DIR}/live/upstream.conf`;
 export const CANDIDATE_UPSTREAM = `${LB_DIR}/candidate/upstream.conf`;
+/** Configs that are only checked (`nginx -t`), never applied, go here. */
+export const CHECK_CONF = `${LB_DIR}/check.conf`;
+export const CHECK_UPSTREAM = `${LB_DIR}/check/upstream.conf`;
 export const PID_FILE = '/tmp/discovery-tray-nginx.pid';
+/** The number of the newest apply the LB has seen (see applyScript). */
+export const SEQ_FILE = `${LB_DIR}/apply-seq`;
 /** The exec variable that carries a candidate config (Linux caps one variable at 128 KiB). */
 export const CANDIDATE_ENV = 'DISCOVERY_TRAY_CANDIDATE';
 export const MAX_CANDIDATE_ENV_BYTES = 96 * 1024;
@@ -17,7 +22,7 @@ export const MAX_CANDIDATE_ENV_BYTES = 96 * 1024;
 /** Access log line: time, the backend that served the request, status, method, duration. */
 export const ACCESS_LOG_FORMAT = "'$msec $upstream_addr $status $request_method $request_time'";
 
-export function mainConfig(includeDir: 'live' | 'candidate'): string {
+export function mainConfig(includeDir: 'live' | 'candidate' | 'check'): string {
   return [
     '# Written by Discovery Tray. The rendered template is included from the folder below.',
     // One worker: nginx keeps round-robin state per worker (the classic template has no `zone`),
@@ -39,6 +44,7 @@ export function mainConfig(includeDir: 'live' | 'candidate'): string {
 export const NGINX_COMMAND = ['nginx', '-c', LIVE_CONF, '-g', 'daemon off;'];
 
 export const APPLY_SCRIPT = `${LB_DIR}/apply.sh`;
+export const CHECK_SCRIPT = `${LB_DIR}/check.sh`;
 /** How long an apply may wait for nginx to replace its workers. */
 export const DEFAULT_RELOAD_TIMEOUT_MS = 3000;
 export const SUPERVISOR_SCRIPT = `${LB_DIR}/supervisor.sh`;
@@ -46,18 +52,31 @@ export const SUPERVISOR_SCRIPT = `${LB_DIR}/supervisor.sh`;
 export const SUPERVISOR_COMMAND = ['sh', SUPERVISOR_SCRIPT];
 /** Marks an LB container whose stdin takes apply requests (older ones only take execs). */
 export const CHANNEL_LABEL = 'org.discovery-tray.lb-channel';
-/** Version 2 takes configs escaped for `printf '%b'` (see printfEscape); LB containers of earlier releases (version 1) get execs. */
-export const CHANNEL_VERSION = '2';
-/** The supervisor's variable that holds an apply request's config, escaped for `printf '%b'`. */
+/**
+ * Version 3 requests carry the apply's number and take `check` requests:
+ * `<id> <op> <number> <escaped config>`.
+ */
+export const CHANNEL_VERSION = '3';
+/**
+ * Version 2 (LB containers made by the previous release) takes `<id> apply <escaped config>`,
+ * unnumbered; version 1 containers, older still, get execs.
+ */
+export const ESCAPED_CHANNEL_VERSION = '2';
+/** The supervisor's variable that holds a request's config, escaped for `printf '%b'`. */
 export const ESCAPED_CONFIG_VAR = 'escaped_config';
+/** The supervisor's (or the exec script's) variable that holds an apply's number. */
+export const SEQ_VAR = 'seq';
+/** Exit code of an apply older than one the LB has already seen: nothing changed. */
+export const STALE_EXIT_CODE = 6;
 /** Prefix of the supervisor's answers on stdout, which they share with nginx's access log. */
 export const REPLY_PREFIX = 'dt-reply';
 
 /**
  * PID 1 of the LB container. It runs nginx and reads requests from its stdin,
- * which the engine keeps attached: `<id> apply <escaped config>` runs the apply
- * script on that config, `<id> ping` answers. Each answer is one line,
- * `dt-reply <id> <exit code> <base64 output>`. A request costs one write on an
+ * which the engine keeps attached: `<id> apply <number> <escaped config>` runs
+ * the apply script on that config, `<id> check 0 <escaped config>` only runs
+ * `nginx -t` on it, `<id> ping 0 -` answers with the newest apply number it
+ * has seen. Each answer is one line, `dt-reply <id> <exit code> <base64 output>`. A request costs one write on an
  * open connection, where a docker exec costs 90 ms idle and over 250 ms on a
  * busy 2-core machine, and that is most of the time a new container waits for
  * its first request. The script is sourced in a subshell (a fork, no exec) for
@@ -72,10 +91,11 @@ export function supervisorScript(): string {
     // A background list reads /dev/null unless given another descriptor for stdin.
     'exec 3<&0',
     '(',
-    `  while read -r id op ${ESCAPED_CONFIG_VAR} <&3; do`,
+    `  while read -r id op ${SEQ_VAR} ${ESCAPED_CONFIG_VAR} <&3; do`,
     '    case "$op" in',
     `      apply) out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;`,
-    '      ping) out=pong; code=0 ;;',
+    `      check) out=$(. ${CHECK_SCRIPT} 2>&1); code=$? ;;`,
+    `      ping) newest=0; [ -f ${SEQ_FILE} ] && read -r newest < ${SEQ_FILE}; out="pong $newest"; code=0 ;;`,
     '      *) out="unknown request $op"; code=2 ;;',
     '    esac',
     `    printf '${REPLY_PREFIX} %s %s %s\\n' "$id" "$code" "$(printf '%s' "$out" | base64 | tr -d '\\n')"`,
@@ -132,9 +152,14 @@ export type CandidateSource =
  * one stop accepting (from /proc/uptime, 10 ms steps): new workers serve at
  * once, so that is when the new config began serving, and a new backend's first
  * request often comes before this script returns.
- * Exit 3: the candidate failed `nginx -t` (nothing changed); 4: the reload did not happen in time.
+ * Applies are numbered (`$seq`; `seq` given here for an exec): one older than
+ * the newest the LB has seen is refused, before the check and again just
+ * before the swap. An apply that timed out on the channel can reach the
+ * supervisor late, after a newer one went live by exec, and must not undo it.
+ * Exit 3: the candidate failed `nginx -t` (nothing changed); 4: the reload did
+ * not happen in time; 6: a newer apply was seen (nothing changed).
  */
-export function applyScript(reloadTimeoutMs: number, source: CandidateSource = 'file'): string {
+export function applyScript(reloadTimeoutMs: number, source: CandidateSource = 'file', seq?: number): string {
   const tries = Math.max(1, Math.ceil(reloadTimeoutMs / 10));
   const children = '/proc/$master/task/$master/children';
   // Builtins only, the check aside: write the candidate, and after the check write the same text
@@ -142,7 +167,16 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
   const variable = source === 'escaped' ? ESCAPED_CONFIG_VAR : source === 'env' ? CANDIDATE_ENV : undefined;
   const write = (path: string): string =>
     `printf '${source === 'escaped' ? '%b' : '%s'}' "$${variable}" > ${path} || exit 4`;
+  const newerSeen = [
+    `newest=0; [ -f ${SEQ_FILE} ] && read -r newest < ${SEQ_FILE}`,
+    `[ "$${SEQ_VAR}" -ge "$newest" ] 2>/dev/null || { echo "stale apply $${SEQ_VAR}: $newest is newer"; exit ${STALE_EXIT_CODE}; }`,
+  ];
   return [
+    ...(seq !== undefined ? [`${SEQ_VAR}=${Math.trunc(seq)}`] : []),
+    // An unnumbered apply (a version 2 supervisor) counts as number 0.
+    `${SEQ_VAR}=\${${SEQ_VAR}:-0}`,
+    ...newerSeen,
+    `[ "$${SEQ_VAR}" -gt "$newest" ] && printf '%s\n' "$${SEQ_VAR}" > ${SEQ_FILE}`,
     ...(variable
       ? [
           // An empty config would pass `nginx -t` and serve nothing; the engine never sends one.
@@ -151,6 +185,7 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
         ]
       : []),
     `nginx -t -q -c ${CANDIDATE_CONF} 2>&1 || exit 3`,
+    ...newerSeen,
     `read -r master < ${PID_FILE} || { echo "nginx is not running"; exit 4; }`,
     `old=''; read -r old < ${children}`,
     'old=" $old "',
@@ -176,6 +211,38 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
   ].join('\n');
 }
 
+/**
+ * Only checks a config with `nginx -t`, in a folder of its own: nothing live
+ * changes and nginx gets no signal. Exit 3 when the check fails.
+ */
+export function checkScript(source: Exclude<CandidateSource, 'file'>): string {
+  const variable = source === 'escaped' ? ESCAPED_CONFIG_VAR : CANDIDATE_ENV;
+  return [
+    `[ -n "$${variable}" ] || { echo "no config in the request"; exit 4; }`,
+    `printf '${source === 'escaped' ? '%b' : '%s'}' "$${variable}" > ${CHECK_UPSTREAM} || exit 4`,
+    `nginx -t -q -c ${CHECK_CONF} 2>&1 || exit 3`,
+  ].join('\n');
+}
+
+/**
+ * The same check by docker exec, for LB containers made by earlier releases
+ * (no check folder yet): it writes its own main config first.
+ */
+export function checkByExecScript(): string {
+  return [
+    `[ -d ${LB_DIR}/check ] || mkdir -p ${LB_DIR}/check || exit 4`,
+    // In single quotes, a quote is written as its %b escape.
+    `printf '%b' '${printfEscape(mainConfig('check')).replaceAll("'", '\\0047')}' > ${CHECK_CONF} || exit 4`,
+    checkScript('env'),
+  ].join('\n');
+}
+
+/** The newest apply number in a stale answer ("stale apply 4: 7 is newer"), or 0. */
+export function newestSeqIn(output: string): number {
+  const match = /(\d+) is newer/.exec(output) ?? /^pong (\d+)/.exec(output);
+  return match ? Number(match[1]) : 0;
+}
+
 /** Waits until the given worker pids have exited (their in-flight requests are done). Exit 5 on timeout. */
 export function drainScript(pids: readonly number[], timeoutMs: number): string {
   const tries = Math.max(1, Math.ceil(timeoutMs / 20));
@@ -198,8 +265,11 @@ export interface NginxTestFailure {
 /** Extracts nginx's complaint and the lines around it from `nginx -t` output. */
 export function parseNginxTestOutput(output: string, rendered: string): NginxTestFailure {
   const emerg = output.split('\n').find((l) => /\[(emerg|alert|crit|error)\]/.test(l)) ?? output.trim();
-  const message = emerg.replace(/^nginx: /, '').replaceAll(`${CANDIDATE_UPSTREAM}`, 'rendered template');
-  const lineMatch = new RegExp(`${CANDIDATE_UPSTREAM.replaceAll('.', '\\.')}:(\\d+)`).exec(emerg);
+  const message = emerg
+    .replace(/^nginx: /, '')
+    .replaceAll(CANDIDATE_UPSTREAM, 'rendered template')
+    .replaceAll(CHECK_UPSTREAM, 'rendered template');
+  const lineMatch = /\/(?:candidate|check)\/upstream\.conf:(\d+)/.exec(emerg);
   const line = lineMatch ? Number(lineMatch[1]) : undefined;
   const lines = rendered.split('\n');
   const excerpt: string[] = [];

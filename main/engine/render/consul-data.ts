@@ -2,17 +2,24 @@
  * The template's data, kept fresh by Consul blocking queries: one watch per
  * dependency the template used in its last render (service, services, key).
  * New dependencies start a watch, unused ones are ended. Every change calls
- * `onChange`, which schedules a render; nothing polls.
+ * `onChange`, which schedules a render; nothing polls. Values are checked as
+ * they arrive (sanitize.ts); `known()` hands the render what passed.
  */
 import type Consul from 'consul';
 import type {
   CatalogServiceEntry,
   ServiceInstance,
   ServiceQuery,
-  TemplateDataSource,
   TemplateDependency,
 } from '../template/index.js';
-import { sanitizeCatalog, sanitizeInstance } from './sanitize.js';
+import {
+  ALLOW_HOST_NAMES_PRAGMA,
+  isSafeConfigText,
+  sanitizeCatalog,
+  sanitizeInstance,
+  type RefusedInstance,
+  type SanitizedInstance,
+} from './sanitize.js';
 
 interface HealthEntry {
   Node?: { Node?: string; Address?: string };
@@ -27,12 +34,43 @@ interface HealthEntry {
   Checks?: { Status?: string; ServiceID?: string }[];
 }
 
+interface ServiceValue {
+  instances: SanitizedInstance[];
+  refused: RefusedInstance[];
+}
+
+interface KeyValue {
+  /** null: the key does not exist, or its value was refused. */
+  value: string | null;
+  refused?: { value: string; reason: string };
+}
+
 interface Entry {
   dependency: TemplateDependency;
   loaded: boolean;
   value: unknown;
   watch: ReturnType<Consul['watch']>;
 }
+
+export interface RefusedKey {
+  key: string;
+  reason: string;
+}
+
+/** Everything loaded so far, as a render may see it. */
+export interface KnownData {
+  /** By dependency key: the instances that may be rendered. */
+  services: Map<string, ServiceInstance[]>;
+  catalog: CatalogServiceEntry[] | undefined;
+  /** By path; null for a missing key and for a refused value. */
+  keys: Map<string, string | null>;
+  /** Instances left out before rendering, and why (one entry per service ID). */
+  refused: RefusedInstance[];
+  refusedKeys: RefusedKey[];
+}
+
+const REFUSED_KV_REASON =
+  'its value has characters that would add nginx syntax (; { } quotes $ \\ a line break, or # starting a word)';
 
 export function dependencyKeyForQuery(query: ServiceQuery): string {
   return `service:${query.tag ? `${query.tag}.` : ''}${query.name}|${query.filter}`;
@@ -62,7 +100,7 @@ export function toInstances(entries: HealthEntry[]): ServiceInstance[] {
   return instances.sort((a, b) => a.Node.localeCompare(b.Node) || a.ID.localeCompare(b.ID));
 }
 
-export class ConsulTemplateData implements TemplateDataSource {
+export class ConsulTemplateData {
   private readonly entries = new Map<string, Entry>();
   private readonly warned = new Set<string>();
   private paused = false;
@@ -73,33 +111,70 @@ export class ConsulTemplateData implements TemplateDataSource {
     private readonly onWarning: (message: string) => void = () => undefined,
   ) {}
 
-  service(query: ServiceQuery): readonly ServiceInstance[] | undefined {
-    const entry = this.entries.get(dependencyKeyForQuery(query));
-    return entry?.loaded ? (entry.value as ServiceInstance[]) : undefined;
-  }
-
-  services(): readonly CatalogServiceEntry[] | undefined {
-    const entry = this.entries.get('services');
-    return entry?.loaded ? (entry.value as CatalogServiceEntry[]) : undefined;
-  }
-
-  key(path: string): string | null | undefined {
-    const entry = this.entries.get(`key:${path}`);
-    return entry?.loaded ? (entry.value as string | null) : undefined;
-  }
-
-  env(name: string): string {
-    return process.env[name] ?? '';
-  }
-
-  /** Every service instance ID currently known to the template, for "is it routed yet". */
-  instanceIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const entry of this.entries.values()) {
-      if (entry.dependency.kind === 'service' && entry.loaded)
-        for (const i of entry.value as ServiceInstance[]) ids.add(i.ID);
+  /**
+   * The data of every loaded dependency. Instances registered with a host name
+   * are rendered only when `allowHostNames` (the template asked for them).
+   */
+  known({ allowHostNames = false }: { allowHostNames?: boolean } = {}): KnownData {
+    const known: KnownData = {
+      services: new Map(),
+      catalog: undefined,
+      keys: new Map(),
+      refused: [],
+      refusedKeys: [],
+    };
+    const refusedIds = new Set<string>();
+    const addRefused = (refused: RefusedInstance): void => {
+      if (refusedIds.has(refused.serviceId)) return;
+      refusedIds.add(refused.serviceId);
+      known.refused.push(refused);
+    };
+    for (const [key, entry] of this.entries) {
+      if (!entry.loaded) continue;
+      switch (entry.dependency.kind) {
+        case 'service': {
+          const value = entry.value as ServiceValue;
+          const instances: ServiceInstance[] = [];
+          for (const { instance, hostName } of value.instances) {
+            if (!hostName || allowHostNames) instances.push(instance);
+            else addRefused(this.refuseHostName(instance));
+          }
+          known.services.set(key, instances);
+          value.refused.forEach(addRefused);
+          break;
+        }
+        case 'services':
+          known.catalog = entry.value as CatalogServiceEntry[];
+          break;
+        case 'key': {
+          const value = entry.value as KeyValue;
+          known.keys.set(entry.dependency.path, value.value);
+          if (value.refused)
+            known.refusedKeys.push({ key: entry.dependency.path, reason: value.refused.reason });
+          break;
+        }
+      }
     }
-    return ids;
+    return known;
+  }
+
+  private refuseHostName(instance: ServiceInstance): RefusedInstance {
+    const reason = `address ${JSON.stringify(instance.Address)} is a host name, which nginx would look up in DNS (a template that wants host names says {{/* ${ALLOW_HOST_NAMES_PRAGMA} */}})`;
+    this.warnOnce(
+      `service ${JSON.stringify(instance.Name)} instance ${JSON.stringify(instance.ID)}: ${reason}; it is left out of the config`,
+    );
+    return {
+      serviceId: instance.ID,
+      service: instance.Name,
+      address: `${instance.Address}:${instance.Port}`,
+      reason,
+    };
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.onWarning(message);
   }
 
   /** Watches exactly these dependencies from now on. */
@@ -151,7 +226,7 @@ export class ConsulTemplateData implements TemplateDataSource {
     this.entries.set(dependency.key, entry);
     watch.on('change', (data: unknown) => {
       if (this.entries.get(dependency.key) !== entry || this.paused) return;
-      entry.value = this.convert(dependency, data);
+      entry.value = this.convert(dependency, data, entry.value);
       entry.loaded = true;
       this.onChange();
     });
@@ -184,17 +259,18 @@ export class ConsulTemplateData implements TemplateDataSource {
     }
   }
 
-  private convert(dependency: TemplateDependency, data: unknown): unknown {
-    const warn = (message: string): void => {
-      if (this.warned.has(message)) return;
-      this.warned.add(message);
-      this.onWarning(message);
-    };
+  private convert(dependency: TemplateDependency, data: unknown, previous: unknown): unknown {
+    const warn = (message: string): void => this.warnOnce(message);
     switch (dependency.kind) {
-      case 'service':
-        return toInstances((data as HealthEntry[] | undefined) ?? []).flatMap(
-          (i) => sanitizeInstance(i, warn) ?? [],
-        );
+      case 'service': {
+        const value: ServiceValue = { instances: [], refused: [] };
+        for (const instance of toInstances((data as HealthEntry[] | undefined) ?? [])) {
+          const result = sanitizeInstance(instance, warn);
+          if ('refused' in result) value.refused.push(result.refused);
+          else value.instances.push(result);
+        }
+        return value;
+      }
       case 'services': {
         const catalog = (data as Record<string, string[]> | undefined) ?? {};
         const entries = Object.entries(catalog)
@@ -204,7 +280,15 @@ export class ConsulTemplateData implements TemplateDataSource {
       }
       case 'key': {
         const kv = data as { Value?: string | null } | undefined | null;
-        return kv?.Value ?? null;
+        // Consul answers an empty value as null: the key exists, and its value is "".
+        const raw = kv ? (kv.Value ?? '') : null;
+        if (raw === null || isSafeConfigText(raw)) return { value: raw } satisfies KeyValue;
+        // Said once per refused value, not on every change of the key's index.
+        if ((previous as KeyValue | undefined)?.refused?.value !== raw)
+          this.onWarning(
+            `KV key ${JSON.stringify(dependency.path)}: ${REFUSED_KV_REASON}; it reads as missing (key gives "", keyOrDefault its default)`,
+          );
+        return { value: null, refused: { value: raw, reason: REFUSED_KV_REASON } } satisfies KeyValue;
       }
     }
   }

@@ -9,6 +9,7 @@ import { tarArchive } from '../docker/archive.js';
 import { UserError, errorMessage } from '../errors.js';
 import {
   APPLY_SCRIPT,
+  CHECK_SCRIPT,
   CHANNEL_LABEL,
   CHANNEL_VERSION,
   DEFAULT_RELOAD_TIMEOUT_MS,
@@ -17,6 +18,7 @@ import {
   SUPERVISOR_COMMAND,
   SUPERVISOR_SCRIPT,
   applyScript,
+  checkScript,
   mainConfig,
   supervisorScript,
 } from '../lb/nginx-files.js';
@@ -189,10 +191,13 @@ export class Stack {
     const archive = await tarArchive([
       { path: `${dir}/${LIVE_CONF.split('/').pop()}`, content: mainConfig('live') },
       { path: `${dir}/candidate.conf`, content: mainConfig('candidate') },
+      { path: `${dir}/check.conf`, content: mainConfig('check') },
       { path: `${dir}/live/upstream.conf`, content: BOOTSTRAP_UPSTREAM },
       { path: `${dir}/candidate/upstream.conf`, content: BOOTSTRAP_UPSTREAM },
+      { path: `${dir}/check/upstream.conf`, content: BOOTSTRAP_UPSTREAM },
       { path: relativeToEtc(SUPERVISOR_SCRIPT), content: supervisorScript() },
       { path: relativeToEtc(APPLY_SCRIPT), content: applyScript(DEFAULT_RELOAD_TIMEOUT_MS, 'escaped') },
+      { path: relativeToEtc(CHECK_SCRIPT), content: checkScript('escaped') },
     ]);
     await container.putArchive(archive, { path: '/etc' });
     await this.start(container, '--lb-port', this.config.lbPort);

@@ -5,7 +5,7 @@
  */
 import { goEq, goLe, goLt } from './compare.js';
 import { htmlEscape, jsEscape, urlQueryEscape } from './escape.js';
-import { FunctionError, fn, type TemplateFunction } from './function-types.js';
+import { COST, FunctionError, costed, fn, type TemplateFunction } from './function-types.js';
 import { sprint, sprintf, sprintln } from './printf.js';
 import { isNil, isTrue, kindOf, mapLookup, mapSize, mapZero, typeName, type GoMap } from './values.js';
 
@@ -115,6 +115,18 @@ export const BUILTIN_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<
     fn(['string'], ([format, ...args], ctx) => sprintf(format as string, args, ctx.maxStringLength), 'any'),
   ],
   ['html', fn([], (args, ctx) => htmlEscape(evalArgs(args, ctx.maxStringLength)), 'any')],
-  ['js', fn([], (args, ctx) => jsEscape(evalArgs(args, ctx.maxStringLength)), 'any')],
-  ['urlquery', fn([], (args, ctx) => urlQueryEscape(evalArgs(args, ctx.maxStringLength)), 'any')],
+  [
+    'js',
+    costed(
+      fn([], (args, ctx) => jsEscape(evalArgs(args, ctx.maxStringLength)), 'any'),
+      COST.perRune,
+    ),
+  ],
+  [
+    'urlquery',
+    costed(
+      fn([], (args, ctx) => urlQueryEscape(evalArgs(args, ctx.maxStringLength)), 'any'),
+      COST.perRune,
+    ),
+  ],
 ]);

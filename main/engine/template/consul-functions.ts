@@ -5,7 +5,14 @@
  * which is how consul-template discovers what a template watches.
  */
 import { goQuote } from './escape.js';
-import { FunctionError, fn, type FunctionContext, type TemplateFunction } from './function-types.js';
+import {
+  COST,
+  FunctionError,
+  costed,
+  fn,
+  type FunctionContext,
+  type TemplateFunction,
+} from './function-types.js';
 import { StringTooLongError } from './printf.js';
 import {
   keyDependency,
@@ -95,8 +102,11 @@ type Quantifier = (values: unknown[], test: (value: unknown) => boolean) => bool
 
 /** containsAll, containsAny, containsNone and containsNotAll: values first, the list (or string) second. */
 function containsSome(quantifier: Quantifier): TemplateFunction {
-  return fn(['slice', 'any'], ([values, list]) =>
-    quantifier(values as unknown[], (v) => listContains(list, v)),
+  return costed(
+    fn(['slice', 'any'], ([values, list]) => quantifier(values as unknown[], (v) => listContains(list, v))),
+    COST.native,
+    // Every value may be compared with every element of the list.
+    ([values, list]) => COST.native * (values as unknown[]).length * (Array.isArray(list) ? list.length : 1),
   );
 }
 
@@ -116,7 +126,9 @@ function replaceAll(from: string, to: string, s: string, ctx: FunctionContext): 
     checkLength(s.length + (chars.length + 1) * to.length, ctx);
     return to + chars.map((c) => c + to).join('');
   }
-  const count = s.split(from).length - 1;
+  // Counted without splitting: a one-character separator would make a string per character.
+  let count = 0;
+  for (let i = s.indexOf(from); i !== -1; i = s.indexOf(from, i + from.length)) count++;
   checkLength(s.length + count * (to.length - from.length), ctx);
   return s.replaceAll(from, to);
 }
@@ -156,6 +168,9 @@ function trimSpace(s: string): string {
 
 /** Go maps case rune by rune; a rune without a single-rune mapping (ß) stays as it is. */
 function mapRunes(s: string, map: (char: string) => string): string {
+  // ASCII maps to ASCII, one for one: the common case needs no per-rune loop.
+  // eslint-disable-next-line no-control-regex -- the ASCII range, control characters included
+  if (/^[\x00-\x7f]*$/.test(s)) return map(s);
   let out = '';
   for (const char of s) {
     const mapped = map(char);
@@ -164,16 +179,25 @@ function mapRunes(s: string, map: (char: string) => string): string {
   return out;
 }
 
+/** Go's isSeparator in strings.Title: ASCII by table, the rest by Unicode class. */
+function isWordSeparator(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 0x80) {
+    const word =
+      (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+    return !word && code !== 0x5f;
+  }
+  if (/^[\p{L}\p{Nd}_]$/u.test(char)) return false;
+  return /^[\s\p{Z}]$/u.test(char);
+}
+
 /** strings.Title: upper-cases the first letter of each word. */
 function toTitle(s: string): string {
   let previous = ' ';
   let out = '';
   for (const char of s) {
-    const separator = /^[\p{L}\p{Nd}_]$/u.test(previous)
-      ? false
-      : /^[\s\p{Z}]$/u.test(previous) || previous < '\x80';
-    const upper = char.toUpperCase();
-    out += separator && [...upper].length === 1 ? upper : char;
+    const upper = isWordSeparator(previous) ? char.toUpperCase() : char;
+    out += upper.length === char.length || [...upper].length === 1 ? upper : char;
     previous = char;
   }
   return out;
@@ -289,15 +313,42 @@ export const CONSUL_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<s
   ['containsAny', containsSome((values, has) => values.some(has))],
   ['containsNone', containsSome((values, has) => !values.some(has))],
   ['containsNotAll', containsSome((values, has) => values.some((v) => !has(v)))],
-  ['toLower', fn(['string'], ([s]) => mapRunes(s as string, (c) => c.toLowerCase()))],
-  ['toUpper', fn(['string'], ([s]) => mapRunes(s as string, (c) => c.toUpperCase()))],
-  ['toTitle', fn(['string'], ([s]) => toTitle(s as string))],
+  [
+    'toLower',
+    costed(
+      fn(['string'], ([s]) => mapRunes(s as string, (c) => c.toLowerCase())),
+      COST.perRune,
+    ),
+  ],
+  [
+    'toUpper',
+    costed(
+      fn(['string'], ([s]) => mapRunes(s as string, (c) => c.toUpperCase())),
+      COST.perRune,
+    ),
+  ],
+  [
+    'toTitle',
+    costed(
+      fn(['string'], ([s]) => toTitle(s as string)),
+      COST.perRune,
+    ),
+  ],
   ['trimSpace', fn(['string'], ([s]) => trimSpace(s as string))],
-  ['split', fn(['string', 'string'], ([sep, s]) => split(sep as string, s as string))],
+  [
+    'split',
+    costed(
+      fn(['string', 'string'], ([sep, s]) => split(sep as string, s as string)),
+      COST.perRune,
+    ),
+  ],
   [
     'replaceAll',
-    fn(['string', 'string', 'string'], ([from, to, s], ctx) =>
-      replaceAll(from as string, to as string, s as string, ctx),
+    costed(
+      fn(['string', 'string', 'string'], ([from, to, s], ctx) =>
+        replaceAll(from as string, to as string, s as string, ctx),
+      ),
+      COST.perRune,
     ),
   ],
   ['parseInt', fn(['string'], ([s]) => parseInteger(s as string, true, 'parseInt'))],

@@ -3,8 +3,10 @@
  * the same variable stack, pipelines that pass their value as the last
  * argument, field chains that yield "no value" on missing map keys and errors
  * on missing struct fields, and range/with/if truth. Every node, command,
- * call and loop iteration costs steps, and every byte written counts against
- * the output limit, so any template stops in bounded time and memory.
+ * call and loop iteration costs steps, every function its work by the size of
+ * what it reads and makes, every byte written counts against the output
+ * limit, and the clock is checked as it goes, so any template stops in bounded
+ * time and memory, with the position where it stopped.
  */
 import {
   nodeString,
@@ -20,10 +22,16 @@ import {
   type VariableNode,
 } from './ast.js';
 import { TemplateRenderError, positionAt } from './errors.js';
-import type { FunctionContext, ParamType } from './function-types.js';
+import { COST, type FunctionContext, type ParamType } from './function-types.js';
 import { FUNCTIONS } from './functions.js';
 import { StringTooLongError, formatValue } from './printf.js';
-import type { RenderLimits, RenderResult, TemplateDataSource, TemplateDependency } from './types.js';
+import type {
+  RenderLimits,
+  RenderOptions,
+  RenderResult,
+  TemplateDataSource,
+  TemplateDependency,
+} from './types.js';
 import { isNil, isTrue, kindOf, mapKeys, mapLookup, structLookup, typeName, type GoMap } from './values.js';
 
 /** Marks "no value piped in": distinct from every template value, nil included. */
@@ -31,6 +39,14 @@ const MISSING: unique symbol = Symbol('missing');
 
 /** {{template}} calls nested deeper than this are runaway recursion. */
 export const MAX_TEMPLATE_DEPTH = 200;
+
+/** Reading the clock costs ~40 ns: look at it every this many steps. */
+const CLOCK_INTERVAL = 256;
+
+/** Characters of a string, elements of a slice: the size a function's work grows with. */
+function sizeOf(value: unknown): number {
+  return typeof value === 'string' || Array.isArray(value) ? value.length : 0;
+}
 
 type Signal = 'break' | 'continue' | undefined;
 
@@ -73,6 +89,7 @@ export interface EvaluationInput {
   templates: ReadonlyMap<string, ListNode>;
   data: TemplateDataSource;
   limits: RenderLimits;
+  options?: RenderOptions;
 }
 
 export class Evaluator {
@@ -80,6 +97,8 @@ export class Evaluator {
   private readonly chunks: string[] = [];
   private bytes = 0;
   private steps = 0;
+  private untilClock = CLOCK_INTERVAL;
+  private deadline = 0;
   private templateDepth = 0;
   private current: AnyNode | undefined;
   private readonly dependencies = new Map<string, TemplateDependency>();
@@ -99,6 +118,7 @@ export class Evaluator {
 
   run(root: ListNode): RenderResult {
     this.vars = [{ name: '$', value: undefined }];
+    this.deadline = performance.now() + this.input.limits.maxMilliseconds;
     try {
       this.walk(undefined, root);
     } catch (error) {
@@ -124,9 +144,18 @@ export class Evaluator {
 
   private step(node: AnyNode, cost = 1): void {
     this.current = node;
+    const progress = this.input.options?.progress;
+    if (progress) Atomics.store(progress, 0, node.pos);
     this.steps += cost;
     if (this.steps > this.input.limits.maxSteps)
       this.fail(node, `evaluation exceeds the maxSteps limit of ${this.input.limits.maxSteps} steps`);
+    if (--this.untilClock > 0) return;
+    this.untilClock = CLOCK_INTERVAL;
+    if (performance.now() > this.deadline)
+      this.fail(
+        node,
+        `evaluation exceeds the maxMilliseconds limit of ${this.input.limits.maxMilliseconds} ms`,
+      );
   }
 
   private failStringTooLong(node: AnyNode): never {
@@ -419,6 +448,12 @@ export class Evaluator {
 
     const values = argNodes.map((node, i) => this.convert(node, this.evalArg(dot, node), paramType(i)));
     if (final !== MISSING) values.push(this.convert(ident, final, paramType(values.length)));
+    // The work a call does grows with what it reads and makes: charge it before the call
+    // (a call too big for what is left of the budget never starts) and for its result after.
+    const weight = fn.weight ?? COST.native;
+    let inputSize = 0;
+    for (const value of values) inputSize += sizeOf(value);
+    this.step(ident, 1 + weight * inputSize + (fn.extraCost?.(values) ?? 0));
     let result: unknown;
     try {
       result = fn.call(values, this.context);
@@ -429,10 +464,7 @@ export class Evaluator {
     }
     if (typeof result === 'string' && result.length > this.input.limits.maxOutputBytes)
       this.failStringTooLong(ident);
-    // Work on big strings and lists costs in proportion, so a loop cannot hide it.
-    let size = 0;
-    for (const v of [...values, result]) if (typeof v === 'string' || Array.isArray(v)) size += v.length;
-    this.step(ident, 1 + Math.floor(size / 1024));
+    this.step(ident, weight * sizeOf(result));
     return result;
   }
 

@@ -7,6 +7,7 @@ export type {
   CatalogServiceEntry,
   CompiledTemplate,
   RenderLimits,
+  RenderOptions,
   RenderResult,
   ServiceInstance,
   ServiceQuery,

@@ -6,6 +6,7 @@ import {
   DEFAULT_RENDER_LIMITS,
   type CompiledTemplate,
   type RenderLimits,
+  type RenderOptions,
   type RenderResult,
   type TemplateDataSource,
 } from './types.js';
@@ -39,6 +40,7 @@ export function renderTemplate(
   template: CompiledTemplate,
   data: TemplateDataSource,
   limits: Partial<RenderLimits> = {},
+  options: RenderOptions = {},
 ): RenderResult {
   let tree = trees.get(template);
   if (!tree) {
@@ -51,6 +53,7 @@ export function renderTemplate(
     templates: tree.templates,
     data,
     limits: resolveLimits(limits),
+    options,
   });
   return evaluator.run(tree.root);
 }

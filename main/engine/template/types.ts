@@ -46,14 +46,30 @@ export interface TemplateDataSource {
 export interface RenderLimits {
   /** Bytes of UTF-8 output; also caps any single string value a template builds. */
   maxOutputBytes: number;
-  /** Abstract evaluation steps: one per node, command, call and loop iteration, more for big strings. */
+  /**
+   * Abstract evaluation steps: one per node, command, call and loop iteration,
+   * plus every function's work by the size of its arguments and its result
+   * (see function-types.ts). A step is well under a microsecond.
+   */
   maxSteps: number;
+  /** Wall-clock time of one render, a backstop for work the step count misjudges. */
+  maxMilliseconds: number;
 }
 
 export const DEFAULT_RENDER_LIMITS: Readonly<RenderLimits> = Object.freeze({
   maxOutputBytes: 1024 * 1024,
   maxSteps: 1_000_000,
+  maxMilliseconds: 2000,
 });
+
+export interface RenderOptions {
+  /**
+   * Where the evaluator keeps the source offset of the node it works on
+   * (element 0), so that another thread can tell where a render that stopped
+   * answering was.
+   */
+  progress?: Int32Array;
+}
 
 export interface RenderResult {
   output: string;

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RENDER_LIMITS,
   TemplateRenderError,
+  compileTemplate,
   parseServiceQuery,
+  renderTemplate,
 } from '../../../main/engine/template/index.js';
-import { caught, render } from './helpers.js';
+import { FakeDataSource, caught, render } from './helpers.js';
 
 function limitError(
   source: string,
-  limits: { maxOutputBytes?: number; maxSteps?: number } = {},
+  limits: { maxOutputBytes?: number; maxSteps?: number; maxMilliseconds?: number } = {},
 ): TemplateRenderError {
   const error = caught(() => render(source, undefined, limits));
   expect(error).toBeInstanceOf(TemplateRenderError);
@@ -16,8 +18,12 @@ function limitError(
 }
 
 describe('render limits', () => {
-  it('defaults to 1 MiB of output and a million steps', () => {
-    expect(DEFAULT_RENDER_LIMITS).toEqual({ maxOutputBytes: 1048576, maxSteps: 1_000_000 });
+  it('defaults to 1 MiB of output, a million steps and 2 s', () => {
+    expect(DEFAULT_RENDER_LIMITS).toEqual({
+      maxOutputBytes: 1048576,
+      maxSteps: 1_000_000,
+      maxMilliseconds: 2000,
+    });
   });
 
   it('stops output that exceeds maxOutputBytes, naming the limit and its value', () => {
@@ -68,6 +74,47 @@ describe('render limits', () => {
   it('charges work on big strings in proportion to their size', () => {
     const source = '{{ $s := printf "%100000d" 1 }}{{ range 1000 }}{{ if eq $s "" }}{{ end }}{{ end }}';
     expect(limitError(source, { maxSteps: 50_000 }).message).toMatch(/maxSteps/);
+  });
+
+  it('costs every function by the work it does: 70 bytes of template cannot keep it busy', () => {
+    // Each of these took 20 to 40 s when a call cost one step per KiB of its arguments.
+    const hostile = [
+      '{{$s := printf "%1000000d" 1}}{{range 100}}{{$t := toTitle $s}}{{end}}',
+      '{{$s := printf "%1000000d" 1}}{{range 100}}{{$t := toUpper $s}}{{end}}',
+      '{{$s := printf "%1000000d" 1}}{{range 100}}{{$t := replaceAll " " "x" $s}}{{end}}',
+      '{{$s := printf "%300000d" 1}}{{range 100}}{{$t := split "" (print "x" $s)}}{{end}}',
+    ];
+    for (const source of hostile) {
+      const started = performance.now();
+      const error = limitError(source);
+      expect(error.message).toMatch(/^test:1:\d+: .*evaluation exceeds the maxSteps limit of 1000000 steps$/);
+      expect(performance.now() - started).toBeLessThan(1500);
+    }
+  });
+
+  it('charges comparisons of every value with every list element', () => {
+    const words = (prefix: string): string =>
+      Array.from({ length: 3000 }, (_, i) => `${prefix}${i}`).join(',');
+    const source = `{{ $a := split "," "${words('a')}" }}{{ $b := split "," "${words('b')}" }}{{ containsNone $a $b }}`;
+    expect(limitError(source).message).toMatch(/at <containsNone>: evaluation exceeds the maxSteps limit/);
+  });
+
+  it('stops a render that takes longer than maxMilliseconds, with its position', () => {
+    const started = performance.now();
+    const error = limitError('x\n  {{ range 1000000000 }}{{ end }}', {
+      maxSteps: Number.MAX_SAFE_INTEGER,
+      maxMilliseconds: 100,
+    });
+    expect(error.message).toMatch(/^test:2:\d+: .*evaluation exceeds the maxMilliseconds limit of 100 ms$/);
+    expect(error.line).toBe(2);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('keeps where it works in a shared array, for a thread that watches it', () => {
+    const progress = new Int32Array(new SharedArrayBuffer(4));
+    const source = 'abc {{ range 3 }}{{ . }}{{ end }} {{ "last" }}';
+    renderTemplate(compileTemplate(source, 'test'), new FakeDataSource(), {}, { progress });
+    expect(progress[0]).toBe(source.indexOf('"last"'));
   });
 
   it('handles pathological strings in linear time', () => {

@@ -1,0 +1,75 @@
+/**
+ * An apply that timed out on the LB channel can still reach the supervisor
+ * later, after a newer config went live by docker exec. It must not replace
+ * the newer config (real nginx in the local LB image).
+ */
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execInContainer } from '../../main/engine/docker/exec.js';
+import { LbController } from '../../main/engine/lb/lb-controller.js';
+import { SUPERVISOR_SCRIPT } from '../../main/engine/lb/nginx-files.js';
+import { Stack } from '../../main/engine/stack/stack.js';
+import { Timeline } from '../../main/engine/timeline.js';
+import { removeTestStack, testEngineConfig } from '../support/engine-fixture.js';
+
+function answering(text: string): string {
+  return `server {\n  listen 80 default_server;\n  location / { return 200 "${text}\\n"; }\n}\n`;
+}
+
+describe('stale LB applies (real nginx)', () => {
+  let project: string;
+  let lbUrl: string;
+  let container: Dockerode.Container;
+  let lb: LbController;
+  const timeline = new Timeline();
+
+  beforeAll(async () => {
+    const config = await testEngineConfig();
+    project = config.project;
+    lbUrl = `http://127.0.0.1:${config.lbPort}/`;
+    const stack = new Stack(new Dockerode(), config);
+    await stack.ensureNetwork();
+    container = await stack.createLb();
+    lb = new LbController(container, timeline, { reloadTimeoutMs: 1000 });
+  });
+
+  afterAll(async () => {
+    lb?.close();
+    await removeTestStack(undefined, project);
+  });
+
+  async function served(): Promise<string> {
+    const response = await fetch(lbUrl, { signal: AbortSignal.timeout(2000) });
+    return (await response.text()).trim();
+  }
+
+  /** The supervisor's reader: the second process running the supervisor script (PID 1 is the first). */
+  async function readerPid(): Promise<number> {
+    const script = `for d in /proc/[0-9]*; do p=\${d#/proc/}; case "$p" in 1|$$) continue ;; esac; case "$(tr '\\0' ' ' < $d/cmdline 2>/dev/null)" in *${SUPERVISOR_SCRIPT}*) echo $p ;; esac; done`;
+    const { output } = await execInContainer(container, ['sh', '-c', script]);
+    const pids = output.split(/\s+/).filter(Boolean).map(Number);
+    expect(pids).toHaveLength(1);
+    return pids[0]!;
+  }
+
+  it('refuses an apply older than the newest one it has applied', async () => {
+    expect(await lb.apply(answering('first'))).toHaveProperty('applied');
+    expect(await served()).toBe('first');
+
+    // The supervisor stalls (a busy machine): the next request times out on the channel.
+    const reader = await readerPid();
+    await execInContainer(container, ['kill', '-STOP', String(reader)]);
+    try {
+      // Times out on the channel, then goes by exec.
+      expect(await lb.apply(answering('older'))).toHaveProperty('applied');
+      expect(await lb.apply(answering('newest'))).toHaveProperty('applied');
+      expect(await served()).toBe('newest');
+    } finally {
+      await execInContainer(container, ['kill', '-CONT', String(reader)]);
+    }
+    // The stalled supervisor now reads the request that timed out, and its apply takes well under 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await served()).toBe('newest');
+    expect(lb.status().config).toBe(answering('newest'));
+  });
+});
