@@ -80,7 +80,7 @@ export class SettingsStore {
   private current: Settings = { ...DEFAULT_SETTINGS };
   private unknown: Record<string, unknown> = {};
   private problem: string | undefined;
-  private loading: Promise<Settings> | undefined;
+  private loading: Promise<unknown> | undefined;
   private saving: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly storage: SettingsStorage = memoryStorage()) {}
@@ -95,10 +95,11 @@ export class SettingsStore {
     return { ...this.current };
   }
 
-  /** Reads the saved settings once; never rejects (a problem becomes `warning`). */
-  load(): Promise<Settings> {
+  /** The settings, read from storage the first time; never rejects (a problem becomes `warning`). */
+  async load(): Promise<Settings> {
     this.loading ??= this.read();
-    return this.loading;
+    await this.loading;
+    return this.get();
   }
 
   /** Applies a validated patch and saves it; when saving fails nothing changes and the error says what to do. */
