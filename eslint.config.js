@@ -36,6 +36,12 @@ function layer(files, why, patterns) {
 /** The layers (docs/ARCHITECTURE.md): each may import only what sits below it. */
 export const LAYER_RULES = [
   ...layer('contract/**/*.ts', 'the contract imports nothing but zod', [...UP_AND_OUT, ...NODE_AND_NATIVE]),
+  // The catalogue sits one folder down (contract/i18n/): it may reach the contract's own files
+  // (error codes, views) with one `../`, never past the contract.
+  ...layer('contract/i18n/*.ts', 'the contract imports nothing but zod', [
+    { regex: '^\\.\\./\\.\\./', message: 'the contract stands alone' },
+    ...NODE_AND_NATIVE,
+  ]),
   ...layer('main/engine/**/*.ts', 'the engine imports nothing above it', [
     above('service', 'app', 'server', 'cli'),
     ...FRONT_ENDS,

@@ -11,10 +11,12 @@ import {
   externalRequest,
   noRequest,
   scaleRequest,
+  settingsRequest,
   templateRequest,
   timelineRequest,
   trafficRequest,
 } from './requests.js';
+import type { Settings } from './settings.js';
 import type {
   EngineStatus,
   HitsSnapshot,
@@ -156,6 +158,24 @@ export const OPERATIONS = {
     errors: [],
     audience: 'ui',
     summary: 'deregister and remove the demo stack; the engine waits for startDemo',
+  },
+  getSettings: {
+    method: 'GET',
+    path: '/api/settings',
+    request: noRequest,
+    result: returns<Settings>(),
+    errors: [],
+    audience: 'ui',
+    summary: "the engine host's settings (language, …), shared by the window, browsers and the tray",
+  },
+  updateSettings: {
+    method: 'POST',
+    path: '/api/settings',
+    request: settingsRequest,
+    result: returns<Settings>(),
+    errors: ['bad-request', 'state-unwritable', 'folder-insecure'],
+    audience: 'ui',
+    summary: 'change some settings (a partial patch); saved in the state folder, pushed to every front end',
   },
   openExternal: {
     method: 'POST',

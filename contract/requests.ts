@@ -4,6 +4,7 @@
  * are inferred from them, so a rule and its type cannot drift apart.
  */
 import * as z from 'zod';
+import { settingsPatchShape } from './settings.js';
 
 // The dashboard's CSP forbids eval: zod must not try to compile its parsers with `new Function`.
 z.config({ jitless: true });
@@ -95,3 +96,7 @@ export type TimelineRequest = z.infer<typeof timelineRequest>;
 export type TemplateRequest = z.infer<typeof templateRequest>;
 export type ExternalTarget = (typeof EXTERNAL_TARGETS)[number];
 export type ExternalRequest = z.infer<typeof externalRequest>;
+
+/** A partial patch of the settings: only the fields given change. */
+export const settingsRequest = request(settingsPatchShape);
+export type SettingsRequest = z.infer<typeof settingsRequest>;

@@ -4,6 +4,7 @@
  * Server-Sent Events to a browser.
  */
 import { returns, type OperationName, type Returns } from './operations.js';
+import type { Settings } from './settings.js';
 import type { EngineStatus, HitsSnapshot, TimelineEvent, TrafficStatus } from './views.js';
 
 export const PUSH_INTERVAL_MS = 1000;
@@ -21,6 +22,8 @@ export const TOPICS = {
   timeline: { payload: returns<TimelineEvent[]>(), readBy: 'getTimeline' },
   /** The traffic generator's counts: every push while it runs, and its start and end. */
   traffic: { payload: returns<TrafficStatus>(), readBy: 'getTraffic' },
+  /** The settings, when any of them changed (from any front end). */
+  settings: { payload: returns<Settings>(), readBy: 'getSettings' },
 } as const satisfies Record<string, { payload: Returns<unknown>; readBy: OperationName }>;
 
 export type TopicName = keyof typeof TOPICS;

@@ -7,6 +7,15 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: './',
   plugins: [vue()],
+  // vue-i18n's build flags: the Composition API only (no legacy API), no devtools hooks in the
+  // build, and the message compiler kept (it compiles JIT to functions over an AST, never eval,
+  // so the catalogue shared with the main process needs no build step of its own).
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+    __INTLIFY_DROP_MESSAGE_COMPILER__: false,
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

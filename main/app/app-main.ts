@@ -5,7 +5,14 @@
  */
 import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { pushChannel, type ExternalTarget } from '../../contract/index.js';
+import {
+  pushChannel,
+  resolveLocale,
+  systemLocale,
+  type ExternalTarget,
+  type Locale,
+  type MessageKey,
+} from '../../contract/index.js';
 import { errorMessage } from '../engine/errors.js';
 import type { DiscoveryService } from '../service/discovery-service.js';
 import { DASHBOARD_URL } from './app-origin.js';
@@ -15,6 +22,7 @@ import { createDashboardWindow, denyPermissions, hardenWebContents } from './das
 import { registerIpcHandlers } from './ipc.js';
 import { loadSettings, saveSettings, type AppSettings } from './settings.js';
 import type { TrayActions } from './tray-menu.js';
+import { translatorFor } from './translator.js';
 import { TrayController } from './tray.js';
 
 /** What "Send traffic" in the tray starts: a steady, visible load that ends by itself. */
@@ -53,8 +61,10 @@ function withTimeout(work: Promise<void>, ms: number, what: string): Promise<voi
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function reportError(title: string): (error: unknown) => void {
-  return (error) => dialog.showErrorBox(title, errorMessage(error));
+/** The system's language as Electron knows it (an empty string before the app is ready). */
+export function systemLanguages(): string[] {
+  const locale = app.getLocale();
+  return locale ? [locale] : [];
 }
 
 /** Starts the app; resolves to undefined when another instance already runs (this one quits). */
@@ -118,6 +128,7 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
 
   const userData = app.getPath('userData');
   let settings = await loadSettings(userData);
+  const system = systemLanguages();
 
   const { service, push, control } = deps.createBackend({
     openUrl: (url) => shell.openExternal(url),
@@ -126,6 +137,14 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
     // `discovery-tray` asked the engine to stop: the app quits.
     onShutdown: () => app.quit(),
   });
+  // The language is a setting of the engine host (shared with the dashboards): read it before the tray draws.
+  await service.getSettings();
+  const locale = (): Locale => resolveLocale(service.view().settings.language, system);
+  const reportError =
+    (title: MessageKey, values?: Record<string, string>) =>
+    (error: unknown): void => {
+      dialog.showErrorBox(translatorFor(locale())(title, values), errorMessage(error));
+    };
   const disposeIpc = registerIpcHandlers(service);
   late.attachPage = (page) =>
     push.attach({
@@ -134,33 +153,42 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
       },
     });
 
-  const open = (target: ExternalTarget, what: string): void =>
-    void service.call('openExternal', { target }).catch(reportError(`Cannot open ${what}`));
+  const open = (target: ExternalTarget, what: MessageKey): void =>
+    void service
+      .call('openExternal', { target })
+      .catch(reportError('dialogs.cannotOpen', { what: translatorFor(locale())(what) }));
   const actions: TrayActions = {
     // A failed start is shown in the tray's status lines and the dashboard.
     startDemo: () => void service.call('startDemo').catch(() => undefined),
-    stopDemo: () => void service.call('stopDemo').catch(reportError('The demo did not stop')),
+    stopDemo: () => void service.call('stopDemo').catch(reportError('dialogs.stopFailed')),
     scaleWeb: (count) =>
-      void service.call('scale', { service: 'web', count }).catch(reportError('Scaling failed')),
+      void service.call('scale', { service: 'web', count }).catch(reportError('dialogs.scaleFailed')),
     toggleTraffic: () =>
       void (
         service.getTraffic().running
           ? service.call('stopTraffic')
           : service.call('startTraffic', { ...TRAY_TRAFFIC })
-      ).catch(reportError('Traffic')),
-    openLoadBalancer: () => open('lb', 'the load balancer'),
-    openConsulUi: () => open('consul-ui', 'the Consul UI'),
+      ).catch(reportError('dialogs.trafficFailed')),
+    openLoadBalancer: () => open('lb', 'dialogs.theLb'),
+    openConsulUi: () => open('consul-ui', 'dialogs.theConsulUi'),
     showDashboard,
     setStopDemoOnQuit: (value) => {
       settings = { ...settings, stopDemoOnQuit: value };
       tray?.refresh();
-      void saveSettings(userData, settings).catch(reportError('The setting was not saved'));
+      void saveSettings(userData, settings).catch(reportError('dialogs.settingNotSaved'));
     },
+    setLanguage: (language) =>
+      void service.call('updateSettings', { language }).catch(reportError('dialogs.settingNotSaved')),
     quit: () => app.quit(),
   };
 
   const traySource = {
-    state: () => ({ ...service.view(), stopDemoOnQuit: settings.stopDemoOnQuit }),
+    state: () => ({
+      ...service.view(),
+      stopDemoOnQuit: settings.stopDemoOnQuit,
+      locale: locale(),
+      systemLocale: systemLocale(system),
+    }),
     onChange: (listener: () => void) => service.changed.on(listener),
   };
   tray = new TrayController(traySource, actions, join(deps.appRoot, 'assets'), platform);

@@ -8,9 +8,11 @@ import { defaultEngineConfig } from '../engine/engine-config.js';
 import { UserError } from '../engine/errors.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { ControlServer } from '../server/control-server.js';
+import { settingsFileStorage } from '../server/settings-file.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService, type ServiceHost } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
+import { SettingsStore } from '../service/settings-store.js';
 
 export interface ControlPort {
   /** Starts the control API and publishes it in the state folder; refuses when another engine runs. */
@@ -68,7 +70,11 @@ export function createBackend(host: AppHost): Backend {
       await clearEndpoint(process.pid);
     },
   };
-  const service = new DiscoveryService(engine, { ...host, beforeStart: () => control.open() });
+  const service = new DiscoveryService(engine, {
+    ...host,
+    beforeStart: () => control.open(),
+    settings: new SettingsStore(settingsFileStorage()),
+  });
   const push = new PushHub(service.feeds());
   const server = new ControlServer({ handlers: service, push, token });
   return { service, push, control };

@@ -2,9 +2,11 @@
 import { app, dialog } from 'electron';
 import { packageRoot } from '../engine/package-root.js';
 import { errorMessage } from '../engine/errors.js';
-import { startApp } from './app-main.js';
+import { systemLocale } from '../../contract/index.js';
+import { startApp, systemLanguages } from './app-main.js';
 import { createBackend } from './backend.js';
 import { registerAppScheme } from './dashboard-protocol.js';
+import { translatorFor } from './translator.js';
 
 // Custom schemes must be registered before the app is ready.
 registerAppScheme();
@@ -13,6 +15,8 @@ registerAppScheme();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
 
 startApp({ appRoot: packageRoot(), createBackend }).catch((error: unknown) => {
-  dialog.showErrorBox('Discovery Tray could not start', errorMessage(error));
+  // The settings may be what failed: the system's language it is.
+  const t = translatorFor(systemLocale(systemLanguages()));
+  dialog.showErrorBox(t('dialogs.couldNotStart'), errorMessage(error));
   app.exit(1);
 });

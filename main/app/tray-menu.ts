@@ -1,15 +1,29 @@
 /**
  * The tray menu as a pure function of the app's state: the tray adapter calls
- * it on every change and hands the result to Menu.buildFromTemplate.
+ * it on every change and hands the result to Menu.buildFromTemplate. Its texts
+ * come from the contract's catalogue in the state's locale; messages the engine
+ * wrote (a start failure, Docker's error) stay as they came.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { EngineStatus } from '../../contract/index.js';
+import {
+  LANGUAGE_CHOICES,
+  LOCALE_NAMES,
+  type EngineStatus,
+  type LanguageChoice,
+  type Locale,
+  type Translate,
+} from '../../contract/index.js';
 import type { DemoView } from '../service/discovery-service.js';
+import { translatorFor } from './translator.js';
 
 /** Everything the tray draws from: the demo's view and the app's own setting. */
 export interface TrayState extends DemoView {
   /** Whether quitting also removes the demo stack (a user setting). */
   stopDemoOnQuit: boolean;
+  /** The language the menu speaks (the setting's choice, "system" resolved by the app). */
+  locale: Locale;
+  /** The language the system has, for the "System (…)" entry. */
+  systemLocale: Locale;
 }
 
 /** The counts offered under "Scale web". */
@@ -24,6 +38,7 @@ export interface TrayActions {
   openConsulUi(): void;
   showDashboard(): void;
   setStopDemoOnQuit(value: boolean): void;
+  setLanguage(choice: LanguageChoice): void;
   quit(): void;
 }
 
@@ -40,50 +55,55 @@ function canScale(view: TrayState): boolean {
   return view.phase === 'ready' && view.status.docker.connected && view.status.consul.connected;
 }
 
-function phaseLine(view: TrayState): string {
+function phaseLine(view: TrayState, t: Translate): string {
   switch (view.phase) {
     case 'starting':
-      return 'Demo: starting…';
+      return t('tray.demoStarting');
     case 'stopping':
-      return 'Demo: stopping…';
+      return t('tray.demoStopping');
     case 'stopped':
-      return 'Demo: stopped';
+      return t('tray.demoStopped');
     case 'failed':
-      return 'Demo: failed to start';
+      return t('tray.demoFailed');
     case 'ready':
-      return view.status.adopted ? 'Demo: running (adopted an earlier stack)' : 'Demo: running';
+      return view.status.adopted ? t('tray.demoAdopted') : t('tray.demoRunning');
   }
 }
 
-function dockerLine(status: EngineStatus): string {
+function dockerLine(status: EngineStatus, t: Translate): string {
   if (status.docker.connected)
-    return `Docker: connected${status.docker.version ? ` (${status.docker.version})` : ''}`;
-  return status.docker.error ? 'Docker: not reachable' : 'Docker: not connected';
+    return status.docker.version
+      ? t('tray.dockerConnectedVersion', { version: status.docker.version })
+      : t('tray.dockerConnected');
+  return status.docker.error ? t('tray.dockerUnreachable') : t('tray.dockerNotConnected');
 }
 
-function consulLine(status: EngineStatus): string {
+function consulLine(status: EngineStatus, t: Translate): string {
   if (status.consul.connected)
-    return `Consul: connected${status.consul.managed ? '' : ` (${status.consul.url})`}`;
-  return status.consul.error ? 'Consul: down' : 'Consul: not connected';
+    return status.consul.managed
+      ? t('tray.consulConnected')
+      : t('tray.consulConnectedAt', { url: status.consul.url });
+  return status.consul.error ? t('tray.consulDown') : t('tray.consulNotConnected');
 }
 
-function webLine(view: TrayState): string {
+function webLine(view: TrayState, t: Translate): string {
   const { running, desired } = webService(view.status);
   const scaling = view.status.scaling;
-  if (scaling.busy && desired !== running) return `web: ${running} running → ${desired}`;
-  return `web: ${running} ${running === 1 ? 'instance' : 'instances'}`;
+  if (scaling.busy && desired !== running) return t('tray.webScaling', { running, desired });
+  return t('tray.webInstances', {}, running);
 }
 
 /** Short lines that say what is wrong, shown under the status (disabled items). */
-function problemLines(view: TrayState): string[] {
+function problemLines(view: TrayState, t: Translate): string[] {
   const lines: string[] = [];
   if (view.phase === 'failed' && view.startError) lines.push(view.startError);
   if (view.phase === 'ready') {
     if (view.status.docker.error) lines.push(view.status.docker.error);
     if (view.status.consul.error) lines.push(view.status.consul.error);
-    if (view.status.lb.lastError) lines.push(`LB config refused: ${view.status.lb.lastError.message}`);
+    if (view.status.lb.lastError)
+      lines.push(t('tray.lbRefused', { message: view.status.lb.lastError.message }));
     if (view.status.template.lastError)
-      lines.push(`Template error: ${view.status.template.lastError.message}`);
+      lines.push(t('tray.templateError', { message: view.status.template.lastError.message }));
   }
   // Menu labels are one line; long messages are cut, the dashboard shows them whole.
   return lines.map((line) => {
@@ -96,7 +116,14 @@ function info(label: string): MenuItemConstructorOptions {
   return { label, enabled: false };
 }
 
+function languageLabel(choice: LanguageChoice, view: TrayState, t: Translate): string {
+  return choice === 'system'
+    ? t('tray.languageSystem', { language: LOCALE_NAMES[view.systemLocale] })
+    : LOCALE_NAMES[choice];
+}
+
 export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuItemConstructorOptions[] {
+  const t = translatorFor(view.locale);
   const { status, phase } = view;
   const running = phase === 'ready';
   const { desired } = webService(status);
@@ -105,26 +132,26 @@ export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuIt
   const traffic = view.traffic;
 
   const statusLines: MenuItemConstructorOptions[] = [
-    info(phaseLine(view)),
-    info(dockerLine(status)),
-    info(consulLine(status)),
-    info(`LB: ${status.lb.url}`),
-    info(webLine(view)),
-    ...problemLines(view).map((line) => info(`⚠ ${line}`)),
+    info(phaseLine(view, t)),
+    info(dockerLine(status, t)),
+    info(consulLine(status, t)),
+    info(t('tray.lb', { url: status.lb.url })),
+    info(webLine(view, t)),
+    ...problemLines(view, t).map((line) => info(`⚠ ${line}`)),
   ];
 
   return [
     ...statusLines,
     { type: 'separator' },
     {
-      label: 'Start demo',
+      label: t('tray.startDemo'),
       enabled: phase === 'stopped' || phase === 'failed',
       click: () => actions.startDemo(),
     },
-    { label: 'Stop demo', enabled: running, click: () => actions.stopDemo() },
+    { label: t('tray.stopDemo'), enabled: running, click: () => actions.stopDemo() },
     { type: 'separator' },
     {
-      label: 'Scale web',
+      label: t('tray.scaleWeb'),
       enabled: scalable,
       submenu: SCALE_CHOICES.map((count) => ({
         label: String(count),
@@ -134,50 +161,65 @@ export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuIt
         click: () => actions.scaleWeb(count),
       })),
     },
-    { label: 'Add one', enabled: scalable && desired < max, click: () => actions.scaleWeb(desired + 1) },
-    { label: 'Remove one', enabled: scalable && desired > 0, click: () => actions.scaleWeb(desired - 1) },
     {
-      label: 'Send traffic',
+      label: t('tray.addOne'),
+      enabled: scalable && desired < max,
+      click: () => actions.scaleWeb(desired + 1),
+    },
+    {
+      label: t('tray.removeOne'),
+      enabled: scalable && desired > 0,
+      click: () => actions.scaleWeb(desired - 1),
+    },
+    {
+      label: t('tray.sendTraffic'),
       type: 'checkbox',
       checked: traffic.running,
       enabled: traffic.running || running,
       click: () => actions.toggleTraffic(),
     },
     { type: 'separator' },
-    { label: 'Open load balancer', enabled: running, click: () => actions.openLoadBalancer() },
+    { label: t('tray.openLb'), enabled: running, click: () => actions.openLoadBalancer() },
     {
-      label: 'Open Consul UI',
+      label: t('tray.openConsulUi'),
       enabled: running && status.consul.connected && status.consul.uiUrl !== '',
       click: () => actions.openConsulUi(),
     },
-    { label: 'Show dashboard', click: () => actions.showDashboard() },
+    { label: t('tray.showDashboard'), click: () => actions.showDashboard() },
     { type: 'separator' },
     {
-      label: 'Remove the demo on quit',
+      label: t('tray.language'),
+      submenu: LANGUAGE_CHOICES.map((choice) => ({
+        label: languageLabel(choice, view, t),
+        type: 'radio' as const,
+        checked: view.settings.language === choice,
+        click: () => actions.setLanguage(choice),
+      })),
+    },
+    {
+      label: t('tray.removeOnQuit'),
       type: 'checkbox',
       checked: view.stopDemoOnQuit,
       click: () => actions.setStopDemoOnQuit(!view.stopDemoOnQuit),
     },
-    { label: 'Quit Discovery Tray', click: () => actions.quit() },
+    { label: t('tray.quit'), click: () => actions.quit() },
   ];
 }
 
 /** Which icon the tray shows, and its tooltip. */
 export function trayLook(view: TrayState): { icon: TrayIconState; tooltip: string } {
+  const t = translatorFor(view.locale);
   const { status } = view;
   const { running, desired } = webService(status);
-  if (view.phase === 'failed') return { icon: 'error', tooltip: `Discovery Tray: the demo did not start` };
-  if (view.phase === 'starting') return { icon: 'working', tooltip: 'Discovery Tray: starting the demo…' };
-  if (view.phase === 'stopping') return { icon: 'working', tooltip: 'Discovery Tray: stopping the demo…' };
-  if (view.phase === 'stopped') return { icon: 'ready', tooltip: 'Discovery Tray: demo stopped' };
-  if (!status.docker.connected) return { icon: 'error', tooltip: 'Discovery Tray: Docker is not reachable' };
-  if (!status.consul.connected) return { icon: 'error', tooltip: 'Discovery Tray: Consul is down' };
+  if (view.phase === 'failed') return { icon: 'error', tooltip: t('tray.tooltipFailed') };
+  if (view.phase === 'starting') return { icon: 'working', tooltip: t('tray.tooltipStarting') };
+  if (view.phase === 'stopping') return { icon: 'working', tooltip: t('tray.tooltipStopping') };
+  if (view.phase === 'stopped') return { icon: 'ready', tooltip: t('tray.tooltipStopped') };
+  if (!status.docker.connected) return { icon: 'error', tooltip: t('tray.tooltipDockerDown') };
+  if (!status.consul.connected) return { icon: 'error', tooltip: t('tray.tooltipConsulDown') };
   if (status.lb.lastError || status.template.lastError)
-    return { icon: 'error', tooltip: 'Discovery Tray: the LB config has an error (see the dashboard)' };
+    return { icon: 'error', tooltip: t('tray.tooltipConfigError') };
   if (status.scaling.busy)
-    return { icon: 'working', tooltip: `Discovery Tray: scaling web ${running} → ${desired}…` };
-  return {
-    icon: 'ready',
-    tooltip: `Discovery Tray: ${running} web ${running === 1 ? 'instance' : 'instances'} behind ${status.lb.url}`,
-  };
+    return { icon: 'working', tooltip: t('tray.tooltipScaling', { running, desired }) };
+  return { icon: 'ready', tooltip: t('tray.tooltipReady', { url: status.lb.url }, running) };
 }

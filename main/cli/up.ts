@@ -7,9 +7,11 @@ import { isIPv4 } from '../engine/registrator/validation.js';
 import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
+import { settingsFileStorage } from '../server/settings-file.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
+import { SettingsStore } from '../service/settings-store.js';
 import { ProgressLines } from './progress-lines.js';
 import { EXIT } from './usage.js';
 
@@ -108,6 +110,8 @@ export async function runUp(args: string[]): Promise<number> {
   const service = new DiscoveryService(engine, {
     onDown: () => void shutdown('the stack was removed'),
     onShutdown: () => void shutdown('asked to stop'),
+    // The browser dashboard's language choice, kept in the state folder as the app keeps it.
+    settings: new SettingsStore(settingsFileStorage()),
   });
   const push = new PushHub(service.feeds());
   const token = newToken();

@@ -1,5 +1,15 @@
-/** Help texts, one per command; `--help` prints them and exits 0. */
+/**
+ * Help texts, one per command; `--help` prints them and exits 0. The CLI speaks English (its
+ * output is for scripts and logs); the main help says where the Chinese README is.
+ */
+import { join } from 'node:path';
+import { packageRoot } from '../engine/package-root.js';
 export { EXIT } from '../../contract/index.js';
+
+/** The README in Simplified Chinese, in the installed package. */
+export function chineseReadme(): string {
+  return join(packageRoot(), 'README.zh-CN.md');
+}
 
 export const USAGE: Record<string, string> = {
   main: `discovery-tray: service discovery you can watch (Docker + Consul + registrator + consul-template + nginx)
@@ -16,7 +26,9 @@ Commands:
 
 Run discovery-tray <command> --help for a command's options.
 Exit codes: 0 ok, 1 failed, 2 bad usage (a value that can never be right; nothing changed),
-3 no engine running.`,
+3 no engine running.
+
+简体中文说明 (README in Simplified Chinese): ${chineseReadme()}`,
   up: `Usage: discovery-tray up [options]
 
 Starts (or adopts) the demo stack: a Docker network, a Consul dev server, the nginx LB and N web

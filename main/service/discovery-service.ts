@@ -15,6 +15,7 @@ import {
   type ResultOf,
   type ScaleResponse,
   type ServiceView,
+  type Settings,
   type TemplateView,
   type TimelineEvent,
   type TopicName,
@@ -25,6 +26,7 @@ import { UserError, errorMessage } from '../engine/errors.js';
 import { invoke } from './dispatch.js';
 import { externalUrl } from './external-links.js';
 import type { PushFeeds } from './push-hub.js';
+import { SettingsStore } from './settings-store.js';
 
 /** What the service needs of the engine: the Engine class's own shape, so a test can stand in for it. */
 export type EngineRuntime = Pick<
@@ -45,6 +47,8 @@ export interface ServiceHost {
   onDown?: () => void;
   /** `shutdown` was asked: the process ends (the stack keeps running). */
   onShutdown?: () => void;
+  /** Where the settings are kept (the app and `up`: the state folder); default: in memory. */
+  settings?: SettingsStore;
 }
 
 /** Everything the tray draws from, in one value. */
@@ -54,6 +58,7 @@ export interface DemoView {
   /** Why the last start failed, while the phase is `failed`. */
   startError?: string;
   traffic: TrafficStatus;
+  settings: Settings;
 }
 
 const EMPTY_HITS = (): HitsSnapshot => ({ at: Date.now(), source: 'web-logs', backends: [], recent: [] });
@@ -66,12 +71,17 @@ export class DiscoveryService implements Handlers {
   private starting: Promise<UserError | undefined> | undefined;
   private stopping: Promise<void> | undefined;
   private dashboardUrl: string | undefined;
+  private readonly settings: SettingsStore;
 
   constructor(
     private readonly engine: EngineRuntime,
     private readonly host: ServiceHost = {},
   ) {
     engine.changed.on(() => this.changed.emit());
+    this.settings = host.settings ?? new SettingsStore();
+    // The tray draws the language from the view: a saved change (or a load's warning) redraws it.
+    this.settings.changed.on(() => this.changed.emit());
+    void this.settings.load();
   }
 
   /** Validates and runs an operation, for callers inside the process (tray, tests); throws on error. */
@@ -94,6 +104,7 @@ export class DiscoveryService implements Handlers {
       status: this.getStatus(),
       ...(this.startError !== undefined ? { startError: this.startError } : {}),
       traffic: this.engine.traffic.status(),
+      settings: this.settings.get(),
     };
   }
 
@@ -104,6 +115,7 @@ export class DiscoveryService implements Handlers {
       status: () => this.getStatus(),
       hits: () => this.getHits(),
       traffic: () => this.getTraffic(),
+      settings: () => this.settings.get(),
       timelineAfter: (afterSeq) => engine.timeline.list(afterSeq),
       latestSeq: () => engine.timeline.latestSeq,
       onChange: (listener: (topic: TopicName) => void) => {
@@ -112,6 +124,7 @@ export class DiscoveryService implements Handlers {
           engine.hitsChanged.on(() => listener('hits')),
           engine.traffic.onChange(() => listener('traffic')),
           engine.timeline.subscribe(() => listener('timeline')),
+          this.settings.changed.on(() => listener('settings')),
         ];
         return () => off.forEach((unsubscribe) => unsubscribe());
       },
@@ -122,9 +135,14 @@ export class DiscoveryService implements Handlers {
 
   /** The engine's status, with the phase where the engine cannot know it. */
   getStatus(): EngineStatus {
+    const engineStatus = this.engine.status();
+    const settingsWarning = this.settings.warning;
     const status = {
-      ...this.engine.status(),
+      ...engineStatus,
       ...(this.dashboardUrl ? { dashboard: { url: this.dashboardUrl } } : {}),
+      ...(settingsWarning
+        ? { warnings: [...engineStatus.warnings, { container: '', message: settingsWarning }] }
+        : {}),
     };
     switch (this.phase) {
       case 'ready':
@@ -206,6 +224,15 @@ export class DiscoveryService implements Handlers {
     this.engine.traffic.stop();
     await this.stopEngine({ down: true });
     return this.getStatus();
+  }
+
+  getSettings(): Promise<Settings> {
+    return this.settings.load();
+  }
+
+  /** Saves a patch of the settings; every front end gets the change (the settings topic, the tray). */
+  async updateSettings(request: ParsedRequestOf<'updateSettings'>): Promise<Settings> {
+    return this.settings.update(request);
   }
 
   async openExternal(request: ParsedRequestOf<'openExternal'>): Promise<null> {

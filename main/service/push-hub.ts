@@ -8,6 +8,7 @@ import {
   PUSH_INTERVAL_MS,
   type EngineStatus,
   type HitsSnapshot,
+  type Settings,
   type TimelineEvent,
   type TopicName,
   type TopicPayload,
@@ -19,6 +20,7 @@ export interface PushFeeds {
   status(): EngineStatus;
   hits(): HitsSnapshot;
   traffic(): TrafficStatus;
+  settings(): Settings;
   /** Events with a sequence number above `afterSeq`, oldest first. */
   timelineAfter(afterSeq: number): TimelineEvent[];
   /** The newest event's sequence number (0 before the first). */
@@ -52,7 +54,7 @@ export class PushHub {
   }
 
   /**
-   * Sends the whole picture now (status, hits, traffic, and the timeline after `afterSeq` when
+   * Sends the whole picture now (status, hits, traffic, settings, and the timeline after `afterSeq` when
    * given), then batched changes until the returned function detaches it.
    */
   attach(sender: PushSender, options: { afterSeq?: number } = {}): () => void {
@@ -62,6 +64,7 @@ export class PushHub {
     sender.send('status', this.feeds.status());
     sender.send('hits', this.feeds.hits());
     sender.send('traffic', this.feeds.traffic());
+    sender.send('settings', this.feeds.settings());
     if (options.afterSeq !== undefined) this.sendTimeline(subscriber);
     return () => this.detach(subscriber);
   }
@@ -75,12 +78,14 @@ export class PushHub {
     if (this.dirty.has('status')) payloads.status = this.feeds.status();
     if (this.dirty.has('hits')) payloads.hits = this.feeds.hits();
     if (this.dirty.has('traffic')) payloads.traffic = traffic;
+    if (this.dirty.has('settings')) payloads.settings = this.feeds.settings();
     const timelineDirty = this.dirty.has('timeline');
     this.dirty.clear();
     for (const subscriber of this.subscribers) {
       if (payloads.status) subscriber.sender.send('status', payloads.status);
       if (payloads.hits) subscriber.sender.send('hits', payloads.hits);
       if (payloads.traffic) subscriber.sender.send('traffic', payloads.traffic);
+      if (payloads.settings) subscriber.sender.send('settings', payloads.settings);
       if (timelineDirty) this.sendTimeline(subscriber);
     }
   }

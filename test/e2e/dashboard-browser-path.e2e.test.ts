@@ -77,6 +77,33 @@ describe('dashboard browser path (Chromium, contract stand-in)', () => {
     await expect.poll(() => page.locator('[data-test="chain"]').count(), { timeout: 5000 }).toBe(2);
   });
 
+  it('switches language from the picker for every dashboard: the choice is the engine host’s setting', async () => {
+    const pickerOf = (on: Page) => on.locator('[data-test="language"]');
+    const title = (on: Page) => on.locator('#backends-title').textContent();
+    expect(await title(page)).toBe('Backends');
+    await pickerOf(page).selectOption('zh-CN');
+    await expect.poll(() => title(page), { timeout: 5000 }).toBe('后端');
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('zh-CN');
+    // Another dashboard, in an English browser, opens in the language the first one chose…
+    const other = await browser.newContext({ viewport: { width: 800, height: 600 }, locale: 'en-US' });
+    try {
+      const second = await other.newPage();
+      second.on('console', (m) => {
+        if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(m.text()))
+          problems.push(m.text());
+      });
+      second.on('pageerror', (e) => problems.push(e.message));
+      await second.goto(`${engine.url}/#token=${engine.token}`);
+      await expect.poll(() => title(second), { timeout: 10_000 }).toBe('后端');
+      // …and when it goes back to the system's language, the first follows over the event stream.
+      await pickerOf(second).selectOption('system');
+      await expect.poll(() => title(second), { timeout: 5000 }).toBe('Backends');
+      await expect.poll(() => title(page), { timeout: 5000 }).toBe('Backends');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('fits 800×600 without horizontal scrolling, and logged no CSP violation or error', async () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(800);
     expect(problems).toEqual([]);

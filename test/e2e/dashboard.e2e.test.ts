@@ -3,6 +3,9 @@
  * real Docker, Consul and nginx. Walks the issue's scenario in order (one backend → scale to
  * 3 from the page → three rows → traffic → three series and a rotating strip → a broken
  * template shows its nginx -t error) and saves the README's screenshots under docs/.
+ * It runs once per language (issue 19), the browser's language choosing the page's: English
+ * walks everything; Simplified Chinese walks the key screens (scale, traffic, the nginx -t
+ * error under its Chinese heading) and saves docs/dashboard-zh-CN*.png.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -10,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locale } from '../../contract/index.js';
+import { translatorFor } from '../../main/app/translator.js';
 import type { Engine } from '../../main/engine/engine.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import type { ControlServer } from '../../main/server/control-server.js';
@@ -28,7 +33,32 @@ const CHROMIUM_ARGS = [
 ];
 const DESKTOP = { width: 1280, height: 900 };
 
-describe('dashboard end to end (Chromium, real engine)', () => {
+interface LanguageRun {
+  locale: Locale;
+  /** What the browser says its language is (navigator.languages, Accept-Language). */
+  browserLocale: string;
+  /** The whole walk (dark theme, 800×600, keyboard), or the key screens only. */
+  full: boolean;
+  shots: { scale?: string; traffic: string; error?: string; dark?: string };
+}
+
+const RUNS: LanguageRun[] = [
+  {
+    locale: 'en',
+    browserLocale: 'en-US',
+    full: true,
+    shots: { scale: 'dashboard-scale.png', traffic: 'dashboard-traffic.png', dark: 'dashboard-dark.png' },
+  },
+  {
+    locale: 'zh-CN',
+    browserLocale: 'zh-CN',
+    full: false,
+    shots: { traffic: 'dashboard-zh-CN.png', error: 'dashboard-zh-CN-error.png' },
+  },
+];
+
+describe.each(RUNS)('dashboard end to end in $locale (Chromium, real engine)', (run) => {
+  const t = translatorFor(run.locale);
   let engine: Engine | undefined;
   let app: DiscoveryService | undefined;
   let control: ControlServer | undefined;
@@ -73,7 +103,11 @@ describe('dashboard end to end (Chromium, real engine)', () => {
     origin = control.address.url;
     await mkdir(docsDir, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+    context = await browser.newContext({
+      viewport: DESKTOP,
+      colorScheme: 'light',
+      locale: run.browserLocale,
+    });
     page = await context.newPage();
     // Script errors and CSP violations (Chromium logs "Refused to … Content Security Policy").
     page.on('console', (message) => {
@@ -102,7 +136,10 @@ describe('dashboard end to end (Chromium, real engine)', () => {
     expect(page.url()).not.toContain(token);
     await expect
       .poll(() => page.locator('[data-pill="engine"]').textContent(), { timeout: 10_000 })
-      .toContain('ready');
+      .toContain(t('engineState.ready'));
+    // The page speaks the browser's language, and says so to the browser.
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe(run.locale);
+    expect(await page.locator('#backends-title').textContent()).toBe(t('backends.title'));
     expect(await page.locator('[data-pill="docker"]').getAttribute('class')).toContain('pill-ok');
     expect(await page.locator('[data-pill="consul"]').getAttribute('class')).toContain('pill-ok');
     expect(await page.locator('[data-test="desired"]').textContent()).toBe('1');
@@ -122,7 +159,7 @@ describe('dashboard end to end (Chromium, real engine)', () => {
         states.length === 2 ||
         progress.includes('starting');
       if (!captured && states.length >= 2 && inFlight) {
-        await page.screenshot({ path: `${docsDir}dashboard-scale.png` });
+        if (run.shots.scale) await page.screenshot({ path: `${docsDir}${run.shots.scale}` });
         captured = true;
       }
       if (states.length === 3 && states.every((s) => s === 'serving')) break;
@@ -130,7 +167,7 @@ describe('dashboard end to end (Chromium, real engine)', () => {
     }
     expect(await rows()).toBe(3);
     expect(Date.now() - started).toBeLessThan(10_000);
-    if (!captured) await page.screenshot({ path: `${docsDir}dashboard-scale.png` });
+    if (!captured && run.shots.scale) await page.screenshot({ path: `${docsDir}${run.shots.scale}` });
     expect(await page.locator('[data-test="desired"]').textContent()).toBe('3');
   });
 
@@ -148,7 +185,7 @@ describe('dashboard end to end (Chromium, real engine)', () => {
       });
     await expect
       .poll(() => page.locator('[data-test="traffic-toggle"]').textContent(), { timeout: 5000 })
-      .toContain('Stop traffic');
+      .toContain(t('traffic.stop'));
     await expect
       .poll(() => page.locator('[data-test="legend-item"]').count(), { timeout: 15_000 })
       .toBeGreaterThanOrEqual(3);
@@ -167,7 +204,7 @@ describe('dashboard end to end (Chromium, real engine)', () => {
     );
     expect(new Set(colours).size).toBeGreaterThanOrEqual(3);
     await page.waitForTimeout(3000);
-    await page.screenshot({ path: `${docsDir}dashboard-traffic.png` });
+    await page.screenshot({ path: `${docsDir}${run.shots.traffic}` });
   });
 
   it('shows the nginx -t error with its lines when the template is broken from the page', async () => {
@@ -183,12 +220,24 @@ describe('dashboard end to end (Chromium, real engine)', () => {
     expect(await page.locator('[data-test="config-error-excerpt"]').textContent()).toContain(
       'bogus_directive',
     );
-    expect(await page.locator('[data-message="lb-error"]').textContent()).toContain('last good config');
+    // The heading in the page's language, nginx's own words as they came.
+    expect(await error.locator('h3').textContent()).toContain(t('config.nginxRefused'));
+    expect(await page.locator('[data-message="lb-error"]').textContent()).toContain(
+      t('status.lbErrorAction'),
+    );
+    if (run.shots.error) {
+      await error.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${docsDir}${run.shots.error}` });
+    }
     await page.locator('#tab-timeline').click();
   });
 
-  it('is readable at 800×600 and in the dark theme', async () => {
-    const dark = await browser!.newContext({ viewport: DESKTOP, colorScheme: 'dark' });
+  it.runIf(run.full)('is readable at 800×600 and in the dark theme', async () => {
+    const dark = await browser!.newContext({
+      viewport: DESKTOP,
+      colorScheme: 'dark',
+      locale: run.browserLocale,
+    });
     try {
       const darkPage = await dark.newPage();
       await darkPage.goto(`${origin!}/?token=${token}`);
@@ -196,7 +245,7 @@ describe('dashboard end to end (Chromium, real engine)', () => {
       const background = await darkPage.evaluate<string>('getComputedStyle(document.body).backgroundColor');
       expect(background).toBe('rgb(20, 23, 28)');
       await darkPage.waitForTimeout(1500);
-      await darkPage.screenshot({ path: `${docsDir}dashboard-dark.png` });
+      await darkPage.screenshot({ path: `${docsDir}${run.shots.dark ?? 'dashboard-dark.png'}` });
       await darkPage.setViewportSize({ width: 800, height: 600 });
       // chart.js resizes its canvas from a ResizeObserver, a frame or two after the viewport changes.
       await expect
@@ -207,22 +256,25 @@ describe('dashboard end to end (Chromium, real engine)', () => {
     }
   });
 
-  it('is operable from the keyboard: Tab to the stepper, arrows and Enter scale', async () => {
-    await page.locator('#scale-title').click();
-    // Tab until the stepper's input has focus (bounded).
-    for (let i = 0; i < 20; i++) {
-      await page.keyboard.press('Tab');
-      if ((await focusedTest()) === 'target') break;
-    }
-    expect(await focusedTest()).toBe('target');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    await expect
-      .poll(() => page.locator('[data-test="desired"]').textContent(), { timeout: 10_000 })
-      .toBe('2');
-    // A leaving container stops counting as running at once (it drains, then goes).
-    await expect.poll(() => rows(), { timeout: 15_000 }).toBe(2);
-  });
+  it.runIf(run.full)(
+    'is operable from the keyboard: Tab to the stepper, arrows and Enter scale',
+    async () => {
+      await page.locator('#scale-title').click();
+      // Tab until the stepper's input has focus (bounded).
+      for (let i = 0; i < 20; i++) {
+        await page.keyboard.press('Tab');
+        if ((await focusedTest()) === 'target') break;
+      }
+      expect(await focusedTest()).toBe('target');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.locator('[data-test="desired"]').textContent(), { timeout: 10_000 })
+        .toBe('2');
+      // A leaving container stops counting as running at once (it drains, then goes).
+      await expect.poll(() => rows(), { timeout: 15_000 }).toBe(2);
+    },
+  );
 
   it('logged no CSP violation, no script error and no failed request', () => {
     expect(consoleProblems).toEqual([]);

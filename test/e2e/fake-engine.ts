@@ -16,6 +16,7 @@ import {
 } from '../../contract/index.js';
 import { ControlServer } from '../../main/server/control-server.js';
 import { PushHub } from '../../main/service/push-hub.js';
+import { SettingsStore } from '../../main/service/settings-store.js';
 
 export interface FakeEngine {
   url: string;
@@ -47,6 +48,9 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
   const series = new Map<string, number[]>();
   const recent: string[] = [];
   let sent = 0;
+  // The real settings rules (validation, pushes), kept in memory.
+  const settings = new SettingsStore();
+  settings.changed.on(() => changed.emit('settings'));
 
   const status = (): EngineStatus => {
     const instances = Array.from({ length: count }, (_, i) => web(i + 1));
@@ -86,6 +90,8 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
 
   const handlers: Partial<Handlers> = {
     getStatus: status,
+    getSettings: () => settings.load(),
+    updateSettings: (patch) => settings.update(patch),
     getHits: hits,
     getTraffic: traffic,
     getTimeline: (request) => timeline.filter((e) => e.seq > (request?.after ?? 0)),
@@ -138,6 +144,7 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
       status,
       hits,
       traffic,
+      settings: () => settings.get(),
       timelineAfter: (after) => timeline.filter((e) => e.seq > after),
       latestSeq: () => seq,
       onChange: (listener) => changed.on(listener),

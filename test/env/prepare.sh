@@ -43,6 +43,13 @@ if [ ! -x "$chromium" ]; then
   apt_install chromium
 fi
 log "$("$chromium" --version 2>/dev/null || echo "chromium at $chromium")"
+# A CJK font, so that the Chinese run of the dashboard's end-to-end test draws characters, not
+# boxes (Debian's Chromium brings none). WenQuanYi Micro Hei: a 1.6 MB package.
+if [ -z "$(fc-list :lang=zh 2>/dev/null || true)" ]; then
+  command -v apt-get >/dev/null || { log "no CJK font and no apt-get: install one (fonts-wqy-microhei)"; exit 1; }
+  log "installing a CJK font (fonts-wqy-microhei)"
+  apt_install fonts-wqy-microhei
+fi
 
 # --- openssl: the Docker-over-TLS test makes its own certificates ---------------
 if ! command -v openssl >/dev/null 2>&1; then

@@ -1,5 +1,6 @@
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
+import { TOPIC_NAMES } from '../../contract/index';
 import App from '../../renderer/src/App.vue';
 import { createApiStub, engineStatus, instance } from '../../renderer/src/test/api-stub';
 import { mountWithStore } from './helpers';
@@ -14,13 +15,13 @@ vi.mock('../../renderer/src/charts/line-chart', () => ({
 }));
 
 describe('Dashboard', () => {
-  it('renders every card from the contract and subscribes to all four streams', async () => {
+  it('renders every card from the contract and subscribes to every push topic', async () => {
     const api = createApiStub({ status: engineStatus({}, [instance(1), instance(2)]) });
     const { wrapper, store } = await mountWithStore(App, api);
     for (const title of ['Scale', 'Live hits', 'Backends', 'Timeline', 'Config'])
       expect(wrapper.text()).toContain(title);
     expect(wrapper.findAll('[data-test="backend-row"]')).toHaveLength(2);
-    expect(api.listenerCount()).toBe(4);
+    expect(api.listenerCount()).toBe(TOPIC_NAMES.length);
     await wrapper.find('[data-test="open-lb"]').trigger('click');
     expect(api.openExternal).toHaveBeenCalledWith({ target: 'lb' });
     store.stop();

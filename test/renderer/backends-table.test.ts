@@ -28,9 +28,10 @@ describe('Backends', () => {
     expect(cells[1]).toBe('host:dt-web-1:80');
     expect(cells[2]).toBe('172.18.0.5:80');
     expect(cells[3]).toBe('serving');
-    expect(cells[4]).toMatch(/^\d\d:\d\d:\d\d$/);
+    // A wall-clock time with seconds, in the page's locale (en-US here).
+    expect(cells[4]).toMatch(/^\d{1,2}:\d\d:\d\d [AP]M$/);
     expect(cells[5]).toBe('7');
-    expect(cells[6]).toContain('50 %');
+    expect(cells[6]).toContain('50%');
     expect(wrapper.text()).toContain('3 registered');
   });
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import StatusBar from '../../renderer/src/components/StatusBar.vue';
 import { statusMessages } from '../../renderer/src/state/status-messages';
 import { createApiStub, engineStatus } from '../../renderer/src/test/api-stub';
-import { mountWithStore } from './helpers';
+import { mountWithStore, textIn } from './helpers';
+
+const en = textIn('en');
 
 function pill(wrapper: Awaited<ReturnType<typeof mountWithStore>>['wrapper'], id: string): string {
   return wrapper.find(`[data-pill="${id}"]`).text();
@@ -29,7 +31,10 @@ describe('Status bar', () => {
     const { wrapper } = await mountWithStore(StatusBar, createApiStub({ status }));
     expect(wrapper.find('[data-pill="docker"]').classes()).toContain('pill-error');
     const message = wrapper.find('[data-message="docker-down"]').text();
-    expect(message).toContain('Docker is not reachable at /var/run/docker.sock: connect ENOENT');
+    expect(message).toContain('Docker is not reachable at /var/run/docker.sock.');
+    expect(wrapper.find('[data-message="docker-down"] [lang="en"]').text()).toBe(
+      'connect ENOENT /var/run/docker.sock',
+    );
     expect(message).toContain('Start Docker');
     expect(message).toContain('DOCKER_HOST');
   });
@@ -39,9 +44,10 @@ describe('Status bar', () => {
     status.consul = { ...status.consul, connected: false, error: 'ECONNREFUSED' };
     const { wrapper } = await mountWithStore(StatusBar, createApiStub({ status }));
     const message = wrapper.find('[data-message="consul-down"]').text();
-    expect(message).toContain('Consul does not answer at http://127.0.0.1:8500: ECONNREFUSED');
+    expect(message).toContain('Consul does not answer at http://127.0.0.1:8500.');
+    expect(message).toContain('ECONNREFUSED');
     expect(message).toContain('docker ps');
-    const own = statusMessages({ ...status, consul: { ...status.consul, managed: false } }, 'live');
+    const own = statusMessages(en, { ...status, consul: { ...status.consul, managed: false } }, 'live');
     expect(own.find((m) => m.id === 'consul-down')?.action).toContain('ACL token');
   });
 
@@ -51,7 +57,8 @@ describe('Status bar', () => {
     const { wrapper } = await mountWithStore(StatusBar, createApiStub({ status }));
     expect(pill(wrapper, 'lb')).toContain('config refused');
     const message = wrapper.find('[data-message="lb-error"]').text();
-    expect(message).toContain('nginx refused the new config (line 4): unknown directive "bogus"');
+    expect(message).toContain('nginx refused the new config (line 4).');
+    expect(message).toContain('unknown directive "bogus"');
     expect(message).toContain('last good config keeps serving');
   });
 
@@ -89,8 +96,8 @@ describe('Status bar', () => {
     const status = engineStatus({
       warnings: [{ container: 'legacy', message: 'SERVICE_80_NAME=http wins over SERVICE_NAME=web' }],
     });
-    expect(statusMessages(status, 'live').map((m) => m.text)).toEqual([
-      'legacy: SERVICE_80_NAME=http wins over SERVICE_NAME=web',
+    expect(statusMessages(en, status, 'live').map((m) => [m.text, m.detail])).toEqual([
+      ['Warning:', 'legacy: SERVICE_80_NAME=http wins over SERVICE_NAME=web'],
     ]);
   });
 });

@@ -46,9 +46,9 @@ describe('Timeline', () => {
       '+12 ms',
       '+4 ms',
       '+95 ms',
-      '+1.49 s',
+      '+1.49 sec',
     ]);
-    expect(chains[0]!.find('[data-test="chain-total"]').text()).toBe('total 1.60 s');
+    expect(chains[0]!.find('[data-test="chain-total"]').text()).toBe('total 1.60 sec');
     expect(wrapper.text()).toContain('consul-up message');
   });
 

@@ -114,7 +114,7 @@ type Handler = (event: unknown, ...args: unknown[]) => unknown;
 
 function createApp() {
   const emitter = new EventEmitter();
-  const state = { quitted: false, userData: '' };
+  const state = { quitted: false, userData: '', locale: 'en-US' };
   return Object.assign(emitter, {
     state,
     requestSingleInstanceLock: vi.fn(() => true),
@@ -127,6 +127,8 @@ function createApp() {
     exit: vi.fn(),
     whenReady: vi.fn(() => Promise.resolve()),
     getPath: vi.fn((_name: string) => state.userData),
+    /** Electron: the application's locale, from the system (an empty string before ready). */
+    getLocale: vi.fn(() => state.locale),
     dock: { hide: vi.fn() },
   });
 }

@@ -50,6 +50,12 @@ describe('layer rules', () => {
     ['contract/probe.ts', "import '../main/engine/errors.js';", 'the contract imports nothing but zod'],
     ['contract/probe.ts', "import 'node:fs';", 'the contract imports nothing but zod'],
     [
+      'contract/i18n/probe.ts',
+      "import '../../main/engine/errors.js';",
+      'the contract imports nothing but zod',
+    ],
+    ['contract/i18n/probe.ts', "import 'node:path';", 'the contract imports nothing but zod'],
+    [
       'renderer/src/probe.ts',
       "import '../../main/engine/engine.js';",
       'the dashboard knows the contract only',
@@ -67,6 +73,8 @@ describe('layer rules', () => {
     ['main/engine/probe.ts', "import '../../contract/index.js';"],
     ['renderer/src/probe.ts', "import '../../contract/index';"],
     ['contract/probe.ts', "import * as z from 'zod';"],
+    // The catalogue, one folder down, reaches the contract's own files.
+    ['contract/i18n/probe.ts', "import '../errors.js';"],
   ])('%s may %s', async (file, source) => {
     expect(await importErrors(file, source)).toEqual([]);
   });

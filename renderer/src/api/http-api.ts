@@ -13,6 +13,7 @@ import {
   TOPIC_NAMES,
   encodeQuery,
   operationsFor,
+  settingsSchema,
   type ApiResult,
   type DiscoveryTrayApi,
   type EngineStatus,
@@ -311,5 +312,6 @@ function looksLike(topic: TopicName, payload: unknown): boolean {
   if (typeof payload !== 'object' || payload === null) return false;
   if (topic === 'status') return 'state' in payload && 'services' in payload;
   if (topic === 'hits') return Array.isArray((payload as { backends?: unknown }).backends);
+  if (topic === 'settings') return settingsSchema.safeParse(payload).success;
   return 'running' in payload;
 }

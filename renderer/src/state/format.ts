@@ -1,24 +1,69 @@
-/** Small formatters shared by the views. */
+/**
+ * Numbers and times for the views, formatted with Intl in the active formatting locale (the
+ * system's own tag when it speaks the app's language: en-GB keeps its 24-hour clock). One set of
+ * Intl formatters per locale, made once.
+ */
 
-export function formatTime(epochMs: number | undefined): string {
-  if (!epochMs) return '—';
-  const d = new Date(epochMs);
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+export interface Formatters {
+  /** A wall-clock time with seconds ("9:17:31 AM", "09:17:31"); "—" when unknown. */
+  time(this: void, epochMs: number | undefined): string;
+  /** A step's length: "0.42 ms", "12 ms", "1.25 s"; empty when unknown. */
+  duration(this: void, ms: number | undefined): string;
+  /** A share as a whole percentage ("33%"); "—" when unknown. */
+  percent(this: void, share: number | undefined): string;
+  /** A count with the locale's grouping ("1,234"). */
+  count(this: void, n: number): string;
+  /** An axis label for `seconds` before now ("now", "10s ago", "10秒前"). */
+  secondsAgo(this: void, seconds: number): string;
 }
 
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '';
-  // Steps recorded from different sources can be a hair out of order: that is "at once".
-  if (ms < 0) return '0 ms';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const cache = new Map<string, Formatters>();
+
+function create(tag: string): Formatters {
+  const time = new Intl.DateTimeFormat(tag, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+  const unit = (name: 'millisecond' | 'second', digits: number): Intl.NumberFormat =>
+    new Intl.NumberFormat(tag, {
+      style: 'unit',
+      unit: name,
+      unitDisplay: 'short',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+  const subMs = unit('millisecond', 2);
+  const ms = unit('millisecond', 0);
+  const seconds2 = unit('second', 2);
+  const seconds1 = unit('second', 1);
+  const percent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 });
+  const count = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
+  const relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto', style: 'narrow' });
+  return {
+    time: (epochMs) => (epochMs ? time.format(epochMs) : '—'),
+    duration(value) {
+      if (value === undefined || !Number.isFinite(value)) return '';
+      // Steps recorded from different sources can be a hair out of order: that is "at once".
+      if (value < 0) return ms.format(0);
+      if (value < 1) return subMs.format(value);
+      if (value < 1000) return ms.format(Math.round(value));
+      return (value < 10_000 ? seconds2 : seconds1).format(value / 1000);
+    },
+    percent: (share) => (share === undefined || !Number.isFinite(share) ? '—' : percent.format(share)),
+    count: (n) => count.format(n),
+    secondsAgo: (value) => relative.format(-Math.abs(value), 'second'),
+  };
 }
 
-export function formatPercent(share: number | undefined): string {
-  if (share === undefined || !Number.isFinite(share)) return '—';
-  return `${Math.round(share * 100)} %`;
+export function formatters(tag: string): Formatters {
+  let made = cache.get(tag);
+  if (!made) {
+    try {
+      made = create(tag);
+    } catch {
+      // A tag Intl does not take (a browser may report anything): the language's own formats.
+      made = create(tag.split('-')[0] || 'en');
+    }
+    cache.set(tag, made);
+  }
+  return made;
 }
 
 /** The last part of an IPv4 address (".5" for 172.18.0.5:80), for compact labels. */

@@ -1,14 +1,18 @@
 /**
  * What the status bar says: one message per thing that is wrong or pending, each with what
- * to do about it. Pure, so that every case is tested without a DOM.
+ * to do about it, in the page's language. What the engine or Docker said (an error text, nginx's
+ * complaint, a warning) is kept as it came, as the message's detail. Pure, so that every case is
+ * tested without a DOM.
  */
-import type { EngineStatus } from '../../../contract/index';
+import type { EngineStatus, Translate } from '../../../contract/index';
 import type { ConnectionState } from '../api/connection';
 
 export interface StatusMessage {
   id: string;
   level: 'error' | 'warning' | 'info';
   text: string;
+  /** The engine's own words (English), shown after the text. */
+  detail?: string;
   action?: string;
 }
 
@@ -20,6 +24,7 @@ export interface Pill {
 }
 
 export function statusMessages(
+  t: Translate,
   status: EngineStatus | undefined,
   connection: ConnectionState,
   connectionDetail?: string,
@@ -30,81 +35,89 @@ export function statusMessages(
     out.push({
       id: 'unauthorized',
       level: 'error',
-      text: 'The engine refused this page’s token.',
-      action:
-        'Open the dashboard again with the URL that `discovery-tray up` printed (it carries a fresh token).',
+      text: t('status.unauthorized'),
+      action: t('status.unauthorizedAction'),
     });
   } else if (connection === 'unreachable' || (!status && loadError)) {
+    const detail = connectionDetail ?? loadError;
     out.push({
       id: 'unreachable',
       level: 'error',
-      text: connectionDetail ?? loadError ?? 'The engine does not answer.',
-      action: 'Start it with `npx discovery-tray up`; this page reconnects by itself.',
+      text: t('status.unreachable'),
+      ...(detail ? { detail } : {}),
+      action: t('status.unreachableAction'),
     });
   }
   if (!status) {
-    if (out.length === 0) out.push({ id: 'loading', level: 'info', text: 'Connecting to the engine…' });
+    if (out.length === 0) out.push({ id: 'loading', level: 'info', text: t('status.loading') });
     return out;
   }
   if (status.state === 'starting')
     out.push({
       id: 'engine-starting',
       level: 'info',
-      text: 'The engine is starting: network, Consul, nginx and the first web container.',
-      action: 'Scaling and traffic are available once it is ready.',
+      text: t('status.starting'),
+      action: t('status.startingAction'),
     });
   if (status.state === 'stopping')
-    out.push({ id: 'engine-stopping', level: 'info', text: 'The engine is stopping.' });
+    out.push({ id: 'engine-stopping', level: 'info', text: t('status.stopping') });
   if (status.state === 'stopped')
     out.push({
       id: 'engine-stopped',
       level: 'warning',
-      text: 'The demo is not running.',
-      action: 'Press “Start demo”, or run `npx discovery-tray up` in a terminal.',
+      text: t('status.stopped'),
+      action: t('status.stoppedAction'),
     });
-  if (status.state !== 'stopped' && status.state !== 'starting' && !status.docker.connected)
+  const running = status.state !== 'stopped' && status.state !== 'starting';
+  if (running && !status.docker.connected)
     out.push({
       id: 'docker-down',
       level: 'error',
-      text: `Docker is not reachable at ${status.docker.endpoint}${status.docker.error ? `: ${status.docker.error}` : '.'}`,
-      action:
-        'Start Docker (Docker Desktop, or `dockerd`) or set DOCKER_HOST; the engine reconnects and resyncs by itself.',
+      text: t('status.dockerDown', { endpoint: status.docker.endpoint }),
+      ...(status.docker.error ? { detail: status.docker.error } : {}),
+      action: t('status.dockerDownAction'),
     });
-  if (status.state !== 'stopped' && status.state !== 'starting' && !status.consul.connected)
+  if (running && !status.consul.connected)
     out.push({
       id: 'consul-down',
       level: 'error',
-      text: `Consul does not answer${status.consul.url ? ` at ${status.consul.url}` : ''}${status.consul.error ? `: ${status.consul.error}` : '.'}`,
-      action: status.consul.managed
-        ? 'The demo’s Consul container may have stopped: check `docker ps`, or start the demo again. Registrations are restored when it is back.'
-        : 'Check that your Consul agent runs and that the address and ACL token are right. Registrations are restored when it is back.',
+      text: status.consul.url
+        ? t('status.consulDown', { url: status.consul.url })
+        : t('status.consulDownNoUrl'),
+      ...(status.consul.error ? { detail: status.consul.error } : {}),
+      action: status.consul.managed ? t('status.consulDownManagedAction') : t('status.consulDownOwnAction'),
     });
   if (status.lb.lastError)
     out.push({
       id: 'lb-error',
       level: 'error',
-      text: `nginx refused the new config${status.lb.lastError.line ? ` (line ${status.lb.lastError.line})` : ''}: ${status.lb.lastError.message}`,
-      action: 'The last good config keeps serving. See Config for the lines, then fix the template.',
+      text: status.lb.lastError.line
+        ? t('status.lbErrorLine', { line: status.lb.lastError.line })
+        : t('status.lbError'),
+      detail: status.lb.lastError.message,
+      action: t('status.lbErrorAction'),
     });
   if (status.template.lastError)
     out.push({
       id: 'template-error',
       level: 'error',
-      text: `The template does not render: ${status.template.lastError.message}`,
-      action: 'nginx keeps the last good config. Fix the template in Config.',
+      text: t('status.templateError'),
+      detail: status.template.lastError.message,
+      action: t('status.templateErrorAction'),
     });
   for (const [i, warning] of status.warnings.entries())
-    out.push({ id: `warning-${i}`, level: 'warning', text: `${warning.container}: ${warning.message}` });
-  if (connection === 'polling')
     out.push({
-      id: 'polling',
-      level: 'info',
-      text: 'Live updates are not available from this engine; refreshing every few seconds.',
+      id: `warning-${i}`,
+      level: 'warning',
+      text: t('status.warning'),
+      detail: warning.container ? `${warning.container}: ${warning.message}` : warning.message,
     });
+  if (connection === 'polling') out.push({ id: 'polling', level: 'info', text: t('status.polling') });
   return out;
 }
 
 export function statusPills(
+  t: Translate,
   status: EngineStatus | undefined,
   connection: ConnectionState,
   loadError?: string,
@@ -114,8 +127,8 @@ export function statusPills(
     return [
       {
         id: 'engine',
-        label: 'Engine',
-        value: down ? 'unreachable' : 'connecting',
+        label: t('pills.engine'),
+        value: down ? t('pills.unreachable') : t('pills.connecting'),
         level: down ? 'error' : 'pending',
       },
     ];
@@ -123,28 +136,29 @@ export function statusPills(
   const engineLevel: Pill['level'] =
     status.state === 'ready' ? 'ok' : status.state === 'stopped' ? 'warning' : 'pending';
   const starting = status.state === 'starting';
+  const waitingOrDown = starting ? t('pills.waiting') : t('pills.down');
   return [
-    { id: 'engine', label: 'Engine', value: status.state, level: engineLevel },
+    { id: 'engine', label: t('pills.engine'), value: t(`engineState.${status.state}`), level: engineLevel },
     {
       id: 'docker',
-      label: 'Docker',
-      value: status.docker.connected ? (status.docker.version ?? 'connected') : starting ? 'waiting' : 'down',
+      label: t('pills.docker'),
+      value: status.docker.connected ? (status.docker.version ?? t('pills.connected')) : waitingOrDown,
       level: status.docker.connected ? 'ok' : starting ? 'pending' : 'error',
     },
     {
       id: 'consul',
-      label: 'Consul',
-      value: status.consul.connected ? 'connected' : starting ? 'waiting' : 'down',
+      label: t('pills.consul'),
+      value: status.consul.connected ? t('pills.connected') : waitingOrDown,
       level: status.consul.connected ? 'ok' : starting ? 'pending' : 'error',
     },
     {
       id: 'lb',
-      label: 'LB',
+      label: t('pills.lb'),
       value: status.lb.lastError
-        ? 'config refused'
+        ? t('pills.configRefused')
         : status.lb.generation > 0
-          ? `config #${status.lb.generation}`
-          : 'no config yet',
+          ? t('pills.configGeneration', { generation: status.lb.generation })
+          : t('pills.noConfig'),
       level: status.lb.lastError ? 'error' : status.lb.generation > 0 ? 'ok' : 'pending',
     },
   ];

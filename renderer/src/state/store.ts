@@ -6,11 +6,14 @@
  */
 import { markRaw, reactive } from 'vue';
 import type {
+  ApiError,
   ApiResult,
   DiscoveryTrayApi,
   EngineStatus,
   HitsSnapshot,
+  LanguageChoice,
   ScaleResponse,
+  Settings,
   TemplateView,
   TimelineEvent,
   TrafficRequest,
@@ -60,9 +63,10 @@ function coalesced(task: () => Promise<void>): { request(): void } {
   };
 }
 
-interface ActionState {
+export interface ActionState {
   pending: boolean;
-  error: string | undefined;
+  /** The engine's error: its code picks the localized hint, its message is the detail. */
+  error: ApiError | undefined;
 }
 
 export interface DashboardState {
@@ -71,6 +75,10 @@ export interface DashboardState {
   traffic: TrafficStatus | undefined;
   timeline: TimelineEvent[];
   template: TemplateView | undefined;
+  /** The engine host's settings (shared with the tray and other dashboards), once read. */
+  settings: Settings | undefined;
+  /** A language chosen on this page that the engine did not save (e.g. a page without the token). */
+  languageOverride: LanguageChoice | undefined;
   connection: ConnectionState;
   connectionDetail: string | undefined;
   /** The first status could not be read. */
@@ -79,6 +87,7 @@ export interface DashboardState {
   trafficAction: ActionState;
   templateAction: ActionState & { applied: boolean };
   demoAction: ActionState;
+  settingsAction: ActionState;
   /** Bumped on every hits snapshot; the chart reads `series` when it changes. */
   hitsVersion: number;
 }
@@ -97,6 +106,7 @@ export interface DashboardStore {
   loadTemplate(): Promise<void>;
   setTemplate(source: string): Promise<boolean>;
   startDemo(): Promise<boolean>;
+  chooseLanguage(choice: LanguageChoice): Promise<boolean>;
   openExternal(target: 'lb' | 'consul-ui'): Promise<void>;
 }
 
@@ -109,6 +119,8 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     traffic: undefined,
     timeline: [],
     template: undefined,
+    settings: undefined,
+    languageOverride: undefined,
     connection: 'connecting',
     connectionDetail: undefined,
     loadError: undefined,
@@ -116,6 +128,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     trafficAction: { pending: false, error: undefined },
     templateAction: { pending: false, error: undefined, applied: false },
     demoAction: { pending: false, error: undefined },
+    settingsAction: { pending: false, error: undefined },
     hitsVersion: 0,
   });
   const unsubscribers: (() => void)[] = [];
@@ -178,13 +191,16 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
       api.subscribe('hits', setHits),
       api.subscribe('timeline', addTimeline),
       api.subscribe('traffic', (traffic) => (state.traffic = traffic)),
+      api.subscribe('settings', (settings) => (state.settings = settings)),
     );
-    const [, hits, traffic, timeline] = await Promise.all([
+    const [, hits, traffic, timeline, settings] = await Promise.all([
       refreshStatus(),
       api.getHits(),
       api.getTraffic(),
       api.getTimeline(),
+      api.getSettings(),
     ]);
+    if ('result' in settings) state.settings = settings.result;
     if ('result' in hits) setHits(hits.result);
     if ('result' in traffic) state.traffic = traffic.result;
     if ('result' in timeline) addTimeline(timeline.result);
@@ -210,7 +226,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     try {
       const reply = await call();
       if ('error' in reply) {
-        action.error = reply.error.message;
+        action.error = reply.error;
         return false;
       }
       onResult(reply.result);
@@ -276,9 +292,25 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     );
   }
 
+  /**
+   * Switches this page at once, and asks the engine to keep the choice for every front end; a
+   * page whose choice the engine did not save keeps it for itself (and says so).
+   */
+  async function chooseLanguage(language: LanguageChoice): Promise<boolean> {
+    state.languageOverride = language;
+    const saved = await act(
+      state.settingsAction,
+      () => api.updateSettings({ language }),
+      (settings) => (state.settings = settings),
+      false,
+    );
+    if (saved) state.languageOverride = undefined;
+    return saved;
+  }
+
   async function openExternal(target: 'lb' | 'consul-ui'): Promise<void> {
     const reply = await api.openExternal({ target });
-    if ('error' in reply) state.demoAction.error = reply.error.message;
+    if ('error' in reply) state.demoAction.error = reply.error;
   }
 
   return {
@@ -295,6 +327,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     loadTemplate,
     setTemplate,
     startDemo,
+    chooseLanguage,
     openExternal,
   };
 }

@@ -1,5 +1,5 @@
 /** Groups the timeline into one chain of discovery steps per container, newest container first. */
-import type { TimelineEvent, TimelineKind } from '../../../contract/index';
+import type { TimelineEvent } from '../../../contract/index';
 
 export interface Chain {
   containerId: string;
@@ -8,24 +8,6 @@ export interface Chain {
   totalMs: number;
   lastAt: number;
 }
-
-export const STEP_LABEL: Record<TimelineKind, string> = {
-  'container-started': 'started',
-  'container-stopped': 'stopped',
-  registered: 'registered',
-  deregistered: 'deregistered',
-  'template-rendered': 'rendered',
-  'template-error': 'template error',
-  'lb-reloaded': 'nginx reloaded',
-  'lb-error': 'nginx error',
-  'first-request': 'first request',
-  'docker-up': 'Docker up',
-  'docker-down': 'Docker down',
-  'consul-up': 'Consul up',
-  'consul-down': 'Consul down',
-  warning: 'warning',
-  error: 'error',
-};
 
 export function containerChains(events: TimelineEvent[], limit = 8): Chain[] {
   const byContainer = new Map<string, TimelineEvent[]>();

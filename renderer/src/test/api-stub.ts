@@ -15,6 +15,7 @@ import {
   type InstanceView,
   type RequestOf,
   type ResultOf,
+  type Settings,
   type TimelineEvent,
   type TopicName,
   type TopicPayload,
@@ -122,6 +123,7 @@ export function createApiStub(
   replies: Replies = {},
 ): ApiStub {
   let status = initial.status ?? engineStatus();
+  let settings: Settings = { language: 'system' };
   const emitters = new Map(TOPIC_NAMES.map((topic) => [topic, new Emitter<unknown>()]));
   const defaults: Replies = {
     getStatus: () => status,
@@ -145,6 +147,8 @@ export function createApiStub(
     startDemo: () => status,
     stopDemo: () => status,
     openExternal: () => null,
+    getSettings: () => settings,
+    updateSettings: (patch) => (settings = { ...settings, ...patch }),
     ...replies,
   };
   const calls = Object.fromEntries(

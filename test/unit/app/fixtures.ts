@@ -66,7 +66,16 @@ export function trayState(
   status: EngineStatus,
   extra: Partial<TrayState> = {},
 ): TrayState {
-  return { phase, status, traffic: IDLE_TRAFFIC, stopDemoOnQuit: false, ...extra };
+  return {
+    phase,
+    status,
+    traffic: IDLE_TRAFFIC,
+    settings: { language: 'system' },
+    stopDemoOnQuit: false,
+    locale: 'en',
+    systemLocale: 'en',
+    ...extra,
+  };
 }
 
 /**

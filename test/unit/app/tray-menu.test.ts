@@ -1,4 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { LanguageChoice } from '../../../contract/index.js';
 import { describe, expect, it, vi } from 'vitest';
 import {
   SCALE_CHOICES,
@@ -19,6 +20,7 @@ function spyActions() {
     openConsulUi: vi.fn<() => void>(),
     showDashboard: vi.fn<() => void>(),
     setStopDemoOnQuit: vi.fn<(value: boolean) => void>(),
+    setLanguage: vi.fn<(choice: LanguageChoice) => void>(),
     quit: vi.fn<() => void>(),
   } satisfies TrayActions;
 }
@@ -53,7 +55,12 @@ describe('the tray menu', () => {
       'LB: http://127.0.0.1:8080',
       'web: 0 instances',
     ]);
-    expect(m.enabled).toEqual(['Show dashboard', 'Remove the demo on quit', 'Quit Discovery Tray']);
+    expect(m.enabled).toEqual([
+      'Show dashboard',
+      'Language',
+      'Remove the demo on quit',
+      'Quit Discovery Tray',
+    ]);
     expect(m.scaleItems.every((i) => i.enabled === false)).toBe(true);
   });
 
@@ -75,6 +82,7 @@ describe('the tray menu', () => {
       'Open load balancer',
       'Open Consul UI',
       'Show dashboard',
+      'Language',
       'Remove the demo on quit',
       'Quit Discovery Tray',
     ]);
@@ -188,7 +196,12 @@ describe('the tray menu', () => {
   it('while stopping: nothing but dashboard and quit', () => {
     const m = menu(view('stopping', { ...readyStatus(2), state: 'stopping' }));
     expect(m.statusLines[0]).toBe('Demo: stopping…');
-    expect(m.enabled).toEqual(['Show dashboard', 'Remove the demo on quit', 'Quit Discovery Tray']);
+    expect(m.enabled).toEqual([
+      'Show dashboard',
+      'Language',
+      'Remove the demo on quit',
+      'Quit Discovery Tray',
+    ]);
     expect(trayLook(view('stopping', readyStatus(2))).icon).toBe('working');
   });
 
@@ -245,5 +258,68 @@ describe('the tray menu', () => {
     });
     expect(trayLook(view('ready', lbError)).icon).toBe('error');
     expect(menu(view('ready', lbError)).statusLines).toContain('⚠ LB config refused: nginx -t failed');
+  });
+});
+
+describe('the tray menu in Simplified Chinese', () => {
+  const zh = { locale: 'zh-CN', systemLocale: 'zh-CN' } as const;
+
+  it('speaks Chinese everywhere, keeps the engine’s own words and the field’s names', () => {
+    const lbError = readyStatus(3, {
+      lb: { url: 'http://127.0.0.1:8080', generation: 2, lastError: { at: 1, message: 'nginx -t failed' } },
+    });
+    const items = buildTrayTemplate(view('ready', lbError, zh), spyActions());
+    const labels = items.filter((i) => i.type !== 'separator').map((i) => i.label);
+    expect(labels).toEqual([
+      '演示：运行中',
+      'Docker：已连接（20.10.24）',
+      'Consul：已连接',
+      'LB：http://127.0.0.1:8080',
+      'web：3 个实例',
+      '⚠ LB 配置被拒绝：nginx -t failed',
+      '启动演示',
+      '停止演示',
+      '扩缩 web',
+      '增加一个',
+      '减少一个',
+      '发送流量',
+      '打开负载均衡器',
+      '打开 Consul UI',
+      '显示仪表盘',
+      '语言',
+      '退出时删除演示',
+      '退出 Discovery Tray',
+    ]);
+    // No label is a raw key (a key that resolved to nothing comes back as itself).
+    expect(labels.some((label) => /^(tray|dialogs)\./.test(label ?? ''))).toBe(false);
+  });
+
+  it('has Chinese tooltips', () => {
+    expect(trayLook(view('ready', readyStatus(1), zh)).tooltip).toBe(
+      'Discovery Tray：http://127.0.0.1:8080 后面有 1 个 web 实例',
+    );
+    expect(trayLook(view('starting', idleStatus('starting'), zh)).tooltip).toBe(
+      'Discovery Tray：正在启动演示…',
+    );
+  });
+
+  it('offers every language by its own name, the setting checked, and a choice calls setLanguage', () => {
+    const items = buildTrayTemplate(
+      view('ready', readyStatus(1), { ...zh, settings: { language: 'en' } }),
+      spyActions(),
+    );
+    const languages = (items.find((i) => i.label === '语言')!.submenu as MenuItemConstructorOptions[]).map(
+      (i) => ({ label: i.label, checked: i.checked }),
+    );
+    expect(languages).toEqual([
+      { label: '跟随系统（简体中文）', checked: false },
+      { label: 'English', checked: true },
+      { label: '简体中文', checked: false },
+    ]);
+    const english = menu(view('ready', readyStatus(1)));
+    const submenu = english.find('Language').submenu as MenuItemConstructorOptions[];
+    expect(submenu[0]).toMatchObject({ label: 'System (English)', checked: true });
+    english.click(submenu[2]!);
+    expect(english.actions.setLanguage).toHaveBeenCalledWith('zh-CN');
   });
 });

@@ -20,6 +20,7 @@ function feeds() {
       return { at: 1, source: 'web-logs', backends: [], recent: [] };
     },
     traffic: () => ({ running: trafficRunning, sent: 0, succeeded: 0, failed: 0, byBackend: {} }),
+    settings: () => ({ language: 'system' }),
     timelineAfter: (after) => timeline.filter((e) => e.seq > after),
     latestSeq: () => timeline.at(-1)?.seq ?? 0,
     onChange: (listener) => changed.on(listener),
@@ -69,11 +70,11 @@ describe('the push hub', () => {
     const hub = new PushHub(f.source, 1000);
     const fresh = recorder();
     hub.attach(fresh.sender);
-    expect(fresh.topics()).toEqual(['status', 'hits', 'traffic']);
+    expect(fresh.topics()).toEqual(['status', 'hits', 'traffic', 'settings']);
     const resuming = recorder();
     hub.attach(resuming.sender, { afterSeq: 1 });
-    expect(resuming.topics()).toEqual(['status', 'hits', 'traffic', 'timeline']);
-    expect((resuming.sent[3]!.payload as TimelineEvent[]).map((e) => e.seq)).toEqual([2, 3]);
+    expect(resuming.topics()).toEqual(['status', 'hits', 'traffic', 'settings', 'timeline']);
+    expect((resuming.sent[4]!.payload as TimelineEvent[]).map((e) => e.seq)).toEqual([2, 3]);
     hub.close();
   });
 
