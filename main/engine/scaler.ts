@@ -37,8 +37,8 @@ export interface ReplicaSet {
   /** Every replica, running or not. */
   list(): Promise<Replica[]>;
   /**
-   * Makes `count` more replicas run, all at once; resolves with the ones it started. `hold` is
-   * called with each container's ID before it starts (the engine holds its registration until it listens).
+   * Makes `count` more replicas run, all at once; resolves with the ones it started. `hold` may be
+   * called with the ID of a container it creates, before it starts (its registration then waits until it listens).
    */
   add(count: number, hold: (containerId: string) => void): Promise<Replica[]>;
   /** Stops (allowing `stopTimeoutSeconds`) and removes one replica; one already gone is no error. */

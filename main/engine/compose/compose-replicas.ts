@@ -78,8 +78,9 @@ export class ComposeReplicas implements ReplicaSet {
       .sort((a, b) => a.number - b.number)
       .slice(0, count);
     const started: Replica[] = [];
+    // Not held until they listen: that check may exec in the container, and the engine execs only
+    // in containers it created (SECURITY.md). nginx retries a backend that refuses at first.
     for (const replica of restart) {
-      hold(replica.id);
       await this.docker.getContainer(replica.id).start();
       started.push({ ...replica, running: true });
     }
