@@ -27,6 +27,12 @@ export const ERROR_CODES = {
   'port-in-use': { http: 409, exit: EXIT.failure, meaning: 'a port the stack needs is taken' },
   'network-conflict': { http: 409, exit: EXIT.failure, meaning: 'a Docker network of that name is not ours' },
   'name-conflict': { http: 409, exit: EXIT.failure, meaning: 'a container of that name is not ours' },
+  'not-scalable': {
+    http: 409,
+    exit: EXIT.failure,
+    meaning:
+      'the engine cannot add replicas of that service now (none runs to copy, or a fixed host port, address or name)',
+  },
   'stack-damaged': {
     http: 409,
     exit: EXIT.failure,

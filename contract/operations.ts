@@ -74,9 +74,10 @@ export const OPERATIONS = {
     path: '/api/scale',
     request: scaleRequest,
     result: returns<ScaleResponse>(),
-    errors: ['bad-request', 'not-ready'],
+    errors: ['bad-request', 'not-ready', 'not-scalable'],
     audience: 'ui',
-    summary: 'scale a service; resolves once it converged (or a newer request took over)',
+    summary:
+      "scale the demo's web or a Compose service (<project>/<service>); resolves once it converged (or a newer request took over)",
   },
   getHits: {
     method: 'GET',

@@ -16,8 +16,21 @@ export const LIMITS = {
   maxTemplateBytes: 64 * 1024,
 } as const;
 
-/** The services the engine scales (its own demo `web`). */
-export const SCALABLE_SERVICES = ['web'] as const;
+/** The demo's own service, scaled as `web`. */
+export const DEMO_SCALE_TARGET = 'web';
+
+/**
+ * What `scale` takes: the demo's `web`, or a Compose service as `<project>/<service>`. Project names
+ * are Compose's own rule (lowercase letters, digits, `_` and `-`, starting with a letter or digit);
+ * service names are the Compose spec's (letters, digits, `.`, `_`, `-`). Each is at most 63 characters.
+ */
+export const SCALE_TARGET = /^(?:web|([a-z0-9][a-z0-9_-]{0,62})\/([a-zA-Z0-9][a-zA-Z0-9._-]{0,62}))$/;
+
+/** A Compose service named in a scale target, or undefined for the demo's `web` (or no target at all). */
+export function composeScaleTarget(target: string): { project: string; service: string } | undefined {
+  const match = SCALE_TARGET.exec(target);
+  return match?.[1] && match[2] ? { project: match[1], service: match[2] } : undefined;
+}
 
 const shown = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
@@ -48,11 +61,19 @@ function describeShape(shape: z.ZodRawShape): string {
 /** For operations that take nothing. */
 export const noRequest = z.undefined({ error: (issue) => `takes no arguments; got ${shown(issue.input)}.` });
 
+const scaleTargetError = (issue: { input?: unknown }): string =>
+  typeof issue.input === 'string' && issue.input.includes('/')
+    ? `A Compose service is named <project>/<service>: the project in lowercase letters, digits, _ and -, the service in letters, digits, ., _ and -, each starting with a letter or digit and at most 63 characters; got ${shown(issue.input)}.`
+    : `service must be web (the demo's) or a Compose service as <project>/<service>; got ${shown(issue.input)}.`;
+
 export const scaleRequest = request({
-  service: z.enum(SCALABLE_SERVICES, {
-    error: (issue) => `Only ${SCALABLE_SERVICES.join(', ')} can be scaled; got ${shown(issue.input)}.`,
-  }),
+  service: z.string({ error: scaleTargetError }).regex(SCALE_TARGET, { error: scaleTargetError }),
   count: wholeNumber('count', 0, LIMITS.maxWebInstances),
+}).refine(({ service, count }) => count !== 0 || !composeScaleTarget(service), {
+  // New replicas of a Compose service are copies of a running one: with none left, none could come back.
+  error: (issue) =>
+    `${shown((issue.input as { service?: unknown } | undefined)?.service)} cannot be scaled to 0: the engine makes new replicas of a Compose service by copying a running one, so it keeps at least 1 (to stop them all, use docker compose stop).`,
+  path: ['count'],
 });
 
 const rateError = (issue: { input?: unknown }): string =>

@@ -3,6 +3,13 @@
  * timeline, template). Plain data, JSON as it travels over IPC and HTTP.
  */
 
+/**
+ * Who starts and stops an instance's container: the engine, for its own demo (`demo`); the engine,
+ * for a Compose service, going by Compose's labels (`compose`); or nobody here (`none`): such an
+ * instance is only "also registered", and no scale ever starts or stops its container.
+ */
+export type ManagedBy = 'demo' | 'compose' | 'none';
+
 export interface InstanceView {
   /** Consul service ID. */
   id: string;
@@ -16,14 +23,59 @@ export interface InstanceView {
   registeredAt: number;
   /** starting: registered, not yet in the live nginx config; serving: in it; draining: leaving. */
   state: 'starting' | 'serving' | 'draining';
+  /** Set by the engine on every instance (optional only until every front end's fixtures have it). */
+  managedBy?: ManagedBy;
+  /** The scale target its container belongs to (`web`, or `<project>/<service>`), unless managedBy is `none`. */
+  scaleTarget?: string;
+  /** Compose's project, service and replica number (com.docker.compose.*), for `compose` instances. */
+  composeProject?: string;
+  composeService?: string;
+  composeNumber?: number;
 }
 
 export interface ServiceView {
   name: string;
-  /** The count asked for, for scalable services. */
+  /** The count asked for: the sum over the scale targets that register this service (see ScaleTargetView.desired). */
   desired?: number;
+  /** Instances the engine manages (`demo` or `compose`) that are not draining. */
   running: number;
+  /** Instances registered whose containers the engine neither started nor ever stops (managedBy `none`). */
+  alsoRegistered?: number;
+  /** The scale targets whose containers register this service (ScaleTargetView.target). */
+  scaleTargets?: string[];
   instances: InstanceView[];
+}
+
+/**
+ * One thing `scale` can scale, with its progress: the demo's `web` (always listed), or a Compose
+ * service whose containers are registered. A Consul service may be fed by several targets, and a
+ * target's containers may register several Consul services.
+ */
+export interface ScaleTargetView {
+  /** What `scale` takes: `web`, or `<project>/<service>`. */
+  target: string;
+  managedBy: Exclude<ManagedBy, 'none'>;
+  composeProject?: string;
+  composeService?: string;
+  /** The Consul services its containers register. */
+  services: string[];
+  /**
+   * demo: the count asked for. compose: the count of the scale in progress, else absent (Compose
+   * keeps its own count: replicas Compose starts or stops later are its business, not a fault).
+   */
+  desired?: number;
+  /** Its containers that are registered and not draining. */
+  running: number;
+  /** The counts `scale` accepts: 0 to max for the demo, 1 to max for Compose (new replicas are copies of a running one). */
+  min: number;
+  max: number;
+  /** False when the engine cannot add replicas now; blockedBy says why and what to change. Scaling down still works. */
+  scalable: boolean;
+  blockedBy?: string;
+  busy: boolean;
+  /** Container names being started, and being drained, by the scale in progress. */
+  starting: string[];
+  draining: string[];
 }
 
 export interface ErrorView {
@@ -60,6 +112,9 @@ export interface EngineStatus {
   template: { name: string; dependencies: string[]; lastRenderAt?: number; lastError?: ErrorView };
   dashboard?: { url: string };
   services: ServiceView[];
+  /** Everything that can be scaled, the demo's web first (optional only until every front end's fixtures have it). */
+  scaleTargets?: ScaleTargetView[];
+  /** The demo's web only, as before; each target's progress is in scaleTargets. */
   scaling: {
     service: 'web';
     desired?: number;

@@ -211,6 +211,8 @@ export const en = {
     'port-in-use': 'A port the demo needs is taken: free it or choose another port.',
     'network-conflict': 'A Docker network of that name is not the demo’s: remove or rename it.',
     'name-conflict': 'A container of that name is not the demo’s: remove or rename it.',
+    'not-scalable':
+      'This service cannot be scaled as it is (no running replica to copy, or a fixed host port, address or container name): the message says what to change.',
     'stack-damaged': 'A demo container is not as the engine made it: remove the demo and start it again.',
     'not-available': 'This is not available here.',
     'docker-unavailable': 'No Docker engine answers: start Docker or set DOCKER_HOST.',

@@ -203,6 +203,8 @@ export const zhCN: Messages = {
     'port-in-use': '演示需要的端口已被占用：请释放它或换一个端口。',
     'network-conflict': '同名的 Docker 网络不属于演示：请删除或重命名它。',
     'name-conflict': '同名的容器不属于演示：请删除或重命名它。',
+    'not-scalable':
+      '此服务现在无法扩缩容（没有可复制的运行中副本，或使用了固定的主机端口、地址或容器名）：请按提示修改。',
     'stack-damaged': '某个演示容器已不是引擎创建时的样子：请删除演示后重新启动。',
     'not-available': '此处不提供这个操作。',
     'docker-unavailable': '没有 Docker 引擎响应：请启动 Docker 或设置 DOCKER_HOST。',

@@ -14,8 +14,12 @@ import { EXIT } from './usage.js';
 export async function runScale(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {} });
   const spec = positionals.join(' ').trim();
-  const match = /^([A-Za-z0-9_-]+)\s*[= ]\s*(\S+)$/.exec(spec);
-  if (!match) throw new UsageError(`expected SERVICE=N, e.g. discovery-tray scale web=3; got "${spec}"`);
+  // The name's own rule is the contract's (web, or <project>/<service>): it judges it below.
+  const match = /^([^\s=]+)\s*[= ]\s*(\S+)$/.exec(spec);
+  if (!match)
+    throw new UsageError(
+      `expected SERVICE=N, e.g. discovery-tray scale web=3 or discovery-tray scale myproject/api=3; got "${printable(spec)}"`,
+    );
   const [, service, count] = match;
   // A value that can never be right is a usage error, whether or not an engine runs: the
   // contract's own validator judges it here, as the engine would.
@@ -26,7 +30,7 @@ export async function runScale(args: string[]): Promise<number> {
     throw new UsageError(errorMessage(error));
   }
   const client = await ControlClient.connect();
-  const result = await client.call('scale', request as { service: 'web'; count: number });
+  const result = await client.call('scale', request as { service: string; count: number });
   console.log(
     `${result.service}: ${result.running} running (desired ${result.desired})${result.superseded ? ', superseded by a newer request' : ''}`,
   );

@@ -1,8 +1,16 @@
 /** The human-readable `status`. Every value from Docker, Consul or nginx goes through `printable`. */
-import type { EngineStatus } from '../../contract/index.js';
+import type { EngineStatus, InstanceView } from '../../contract/index.js';
 import { printable as p } from './terminal-text.js';
 
 const mark = (ok: boolean): string => (ok ? 'ok ' : 'ERR');
+
+/** Who starts and stops an instance's container: nothing for the demo's own, as before. */
+function ownerOf(instance: InstanceView): string {
+  if (instance.managedBy === 'compose')
+    return `compose ${p(instance.scaleTarget ?? '')}${instance.composeNumber ? ` #${instance.composeNumber}` : ''}`;
+  if (instance.managedBy === 'none') return 'also registered (not managed here)';
+  return '';
+}
 
 export function formatStatus(status: EngineStatus): string {
   const lines: string[] = [];
@@ -19,10 +27,11 @@ export function formatStatus(status: EngineStatus): string {
   if (status.dashboard) lines.push(`      Dashboard ${p(status.dashboard.url)}`);
   for (const service of status.services) {
     const desired = service.desired !== undefined ? ` (desired ${service.desired})` : '';
-    lines.push(`service ${p(service.name)}: ${service.running} running${desired}`);
+    const others = service.alsoRegistered ? `, ${service.alsoRegistered} also registered` : '';
+    lines.push(`service ${p(service.name)}: ${service.running} running${desired}${others}`);
     for (const i of service.instances) {
       lines.push(
-        `  ${p(i.state).padEnd(8)} ${p(i.containerName).padEnd(28)} ${i.address ? `${p(i.address)}:${i.port}` : ''}`,
+        `  ${p(i.state).padEnd(8)} ${p(i.containerName).padEnd(28)} ${(i.address ? `${p(i.address)}:${i.port}` : '').padEnd(21)} ${ownerOf(i)}`.trimEnd(),
       );
     }
   }
@@ -30,6 +39,16 @@ export function formatStatus(status: EngineStatus): string {
     lines.push(
       `scaling… starting: ${status.scaling.starting.map(p).join(', ') || '-'}  draining: ${status.scaling.draining.map(p).join(', ') || '-'}`,
     );
+  for (const t of status.scaleTargets ?? []) {
+    if (t.managedBy !== 'compose') continue;
+    const desired = t.desired !== undefined ? ` (desired ${t.desired})` : '';
+    lines.push(`compose ${p(t.target)}: ${t.running} running${desired}`);
+    if (t.blockedBy) lines.push(`  cannot add replicas: ${p(t.blockedBy)}`);
+    if (t.busy)
+      lines.push(
+        `  scaling… starting: ${t.starting.map(p).join(', ') || '-'}  draining: ${t.draining.map(p).join(', ') || '-'}`,
+      );
+  }
   if (status.template.lastError) lines.push(`template error: ${p(status.template.lastError.message)}`);
   if (status.lb.lastError) {
     lines.push(

@@ -18,7 +18,7 @@ Usage: discovery-tray <command> [options]
 
 Commands:
   up       start the demo stack and the engine (foreground; Ctrl-C stops the engine)
-  scale    scale a service: discovery-tray scale web=3
+  scale    scale a service: discovery-tray scale web=3, or a Compose service: scale myproject/api=3
   status   show the running engine's state (--json for scripts)
   hits     which backend served the requests: live table (--follow), --json for scripts
   traffic  send requests through the LB: traffic start --rate N --duration S | stop | status
@@ -55,9 +55,19 @@ Options:
   --down-on-exit      remove the stack when the engine stops (default: it keeps running)
   -h, --help          this help`,
   scale: `Usage: discovery-tray scale web=N
+       discovery-tray scale PROJECT/SERVICE=N
 
-Scales web to N instances (0 to 20) through the running engine. Scale-down drains: deregister,
-re-render, reload nginx, wait for requests in flight, then stop and remove.`,
+Scales the demo's web to N instances (0 to 20), or a Docker Compose service to N replicas (1 to 20),
+through the running engine. Scale-down drains, highest numbers first: deregister, re-render, reload
+nginx, wait for requests in flight, then stop and remove.
+
+A Compose service is named by its project and service (the com.docker.compose.project and
+com.docker.compose.service labels of its containers). New replicas are copies of a running one, as
+docker compose up --scale makes them: the same image, command, environment, labels, volumes and
+networks (with the service's aliases), named PROJECT-SERVICE-<n> (PROJECT_SERVICE_<n> for Compose v1).
+A service that publishes a fixed host port, has a fixed address or a container_name cannot get more
+replicas (Compose cannot scale it either). Containers that are neither the demo's nor a Compose
+service's are never started or stopped.`,
   status: `Usage: discovery-tray status [--json]
 
 Shows Docker, Consul and LB state, the services with their instances, and the last errors.

@@ -18,6 +18,7 @@ import {
 } from './consul/consul-connection.js';
 import { connectDocker, type DockerConnection } from './docker/docker-connection.js';
 import type { EngineConfig } from './engine-config.js';
+import { ComposeScaling } from './compose/compose-scaling.js';
 import { UserError, errorMessage } from './errors.js';
 import { DiscoverySteps } from './hits/discovery-steps.js';
 import { HitsService, type WebBackend } from './hits/hits-service.js';
@@ -31,6 +32,7 @@ import type { ProgressReporter } from './stack/images.js';
 import { StackGuard } from './stack/stack-guard.js';
 import { Stack } from './stack/stack.js';
 import { holdWebUntilListening } from './stack/web-readiness.js';
+import { WebReplicas } from './stack/web-replicas.js';
 import { compileTemplate, type CompiledTemplate } from './template/index.js';
 import type { Timeline } from './timeline.js';
 import { UndoStack } from './undo-stack.js';
@@ -46,7 +48,10 @@ export interface EngineParts {
   lbPort: number;
   data: ConsulTemplateData;
   loop: TemplateLoop;
+  /** Scales the demo's web. */
   scaler: Scaler;
+  /** Scales Compose services (`<project>/<service>`). */
+  compose: ComposeScaling;
   guard: StackGuard;
   steps: DiscoverySteps;
   hits: HitsService | undefined;
@@ -129,6 +134,8 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
 
     const liveness = new ConsulLiveness(consul);
     registration.push('Consul liveness', () => liveness.stop());
+    // The Compose replicas the engine starts are held until they listen, as its own web: a late-bound reference.
+    const composeRef: { current?: ComposeScaling } = {};
     const registrator = new Registrator(
       docker,
       consul,
@@ -138,7 +145,9 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
         mode: config.registration.mode,
         ...(config.registration.hostIp ? { hostIp: config.registration.hostIp } : {}),
         preferredNetworks: [network],
-        beforeRegister: holdWebUntilListening(config.project, timeline),
+        beforeRegister: holdWebUntilListening(config.project, timeline, {
+          alsoHold: (containerId) => composeRef.current?.takeHold(containerId) ?? false,
+        }),
       },
       liveness,
     );
@@ -175,12 +184,16 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
     liveness.start();
     loop.start();
 
-    const scaler = new Scaler(stack, registrator, loop, lb, timeline, {
+    const scalerOptions = {
       maxInstances: config.maxInstances,
       drainTimeoutMs: config.drainTimeoutMs,
       ...(config.drain === false ? { drain: false } : {}),
-    });
+    };
+    const scaler = new Scaler(new WebReplicas(stack), registrator, loop, lb, timeline, scalerOptions);
     loops.push('scaler', () => scaler.idle().catch(() => undefined));
+    const compose = new ComposeScaling({ docker, registrator, loop, lb, timeline }, scalerOptions);
+    composeRef.current = compose;
+    loops.push('Compose scaling', () => compose.idle());
     const guard = new StackGuard(docker, stack, lb, loop, scaler, timeline);
     loops.push('stack guard', () => guard.stop());
     await guard.start();
@@ -198,6 +211,7 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
       changed.emit();
     });
     scaler.onProgress(() => changed.emit());
+    compose.onProgress(() => changed.emit());
 
     const parts: EngineParts = {
       connection,
@@ -211,6 +225,7 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
       data,
       loop,
       scaler,
+      compose,
       guard,
       steps,
       hits,

@@ -93,6 +93,7 @@ export class Engine {
       consulManaged: !this.config.consulAddress,
       templateName: this.config.templatePath ?? 'nginx.ctmpl',
       maxInstances: this.config.maxInstances,
+      stackProject: this.config.project,
       // Until the engine has connected, the address the user gave, or where it will look.
       dockerEndpoint: this.config.dockerHost ?? 'DOCKER_HOST, the Docker context or the default sockets',
       ...(parts
@@ -109,6 +110,7 @@ export class Engine {
               template: parts.loop.status(),
               live: parts.loop.liveState().instanceIds,
               scaling: parts.scaler.progress(),
+              composeScaling: parts.compose.progress(),
               timeline: this.timeline.recent(STATUS_TIMELINE_LENGTH),
               ...(parts.hits ? { hitsSource: parts.hits.source() } : {}),
             },

@@ -1,26 +1,56 @@
 /**
- * Scaling `web` without dropping requests (DESIGN.md):
+ * Scaling one set of replicas without dropping requests (DESIGN.md): the demo's `web`, or a
+ * Compose service (compose/compose-replicas.ts). What the replicas are and how one is made is the
+ * ReplicaSet's business; the order is the same for both:
  * - up: create and start the new containers in parallel; each takes traffic
  *   once registered and in the live nginx config;
- * - down: deregister → template re-render → nginx reload done → wait for the
- *   old nginx workers (they hold the requests in flight to the victims) →
- *   stop → remove.
+ * - down, highest numbers first: deregister → template re-render → nginx reload done → wait for
+ *   the old nginx workers (they hold the requests in flight to the victims) → stop → remove.
  * A request that arrives while a scale runs supersedes it: the loop
  * converges on the newest desired count.
  */
-import { Emitter, LIMITS, type SCALABLE_SERVICES } from '../../contract/index.js';
+import { Emitter, LIMITS } from '../../contract/index.js';
 import { UserError, errorMessage } from './errors.js';
 import type { LbController } from './lb/lb-controller.js';
 import type { Registrator } from './registrator/registrator.js';
 import type { LiveState, TemplateLoop } from './render/template-loop.js';
-import type { Stack, StackContainer } from './stack/stack.js';
 import type { Timeline } from './timeline.js';
 
-export type ScalableService = (typeof SCALABLE_SERVICES)[number];
 export const DEFAULT_MAX_INSTANCES = LIMITS.maxWebInstances;
+
+/** One container of a replica set. */
+export interface Replica {
+  id: string;
+  name: string;
+  /** Its place in the set (the demo's index, Compose's container number): the highest go first. */
+  number: number;
+  running: boolean;
+}
+
+/**
+ * The containers one scale target may start and stop, and how to make one more. Nothing else is
+ * ever started or stopped by a scale: a ReplicaSet lists only containers that are its own.
+ */
+export interface ReplicaSet {
+  /** What `scale` calls it: `web`, or `<project>/<service>`. */
+  readonly target: string;
+  /** Every replica, running or not. */
+  list(): Promise<Replica[]>;
+  /**
+   * Makes `count` more replicas run, all at once; resolves with the ones it started. `hold` may be
+   * called with the ID of a container it creates, before it starts (its registration then waits until it listens).
+   */
+  add(count: number, hold: (containerId: string) => void): Promise<Replica[]>;
+  /** Stops (allowing `stopTimeoutSeconds`) and removes one replica; one already gone is no error. */
+  remove(replica: Replica, stopTimeoutSeconds: number): Promise<void>;
+}
 
 export interface ScalerOptions {
   maxInstances?: number;
+  /** The lowest count asked for (a Compose service keeps one replica to copy new ones from). */
+  minInstances?: number;
+  /** Called with a new container's ID before it starts (see ReplicaSet.add). */
+  hold?: (containerId: string) => void;
   /** Longest wait for in-flight requests on a container being removed. */
   drainTimeoutMs?: number;
   /** Longest wait for a new container to be routed, or an old one unrouted. */
@@ -33,7 +63,7 @@ export interface ScalerOptions {
 }
 
 export interface ScaleResult {
-  service: ScalableService;
+  service: string;
   desired: number;
   running: number;
   /** A newer scale request took over before this one finished. */
@@ -46,6 +76,8 @@ export interface ScaleProgress {
   desired: number | undefined;
   starting: string[];
   draining: string[];
+  /** The Consul services each draining container had (it is deregistered already), by container name. */
+  drainingServices: Record<string, string[]>;
   busy: boolean;
 }
 
@@ -54,12 +86,12 @@ export class Scaler {
   private generation = 0;
   private loop: Promise<void> | undefined;
   private readonly starting = new Set<string>();
-  private readonly drainingNames = new Set<string>();
+  private readonly drainingNames = new Map<string, string[]>();
   private readonly progressed = new Emitter<void>();
   readonly maxInstances: number;
 
   constructor(
-    private readonly stack: Stack,
+    readonly replicas: ReplicaSet,
     private readonly registrator: Registrator,
     private readonly templateLoop: TemplateLoop,
     private readonly lb: LbController,
@@ -73,7 +105,8 @@ export class Scaler {
     return {
       desired: this.desired,
       starting: [...this.starting],
-      draining: [...this.drainingNames],
+      draining: [...this.drainingNames.keys()],
+      drainingServices: Object.fromEntries(this.drainingNames),
       busy: this.loop !== undefined,
     };
   }
@@ -86,11 +119,20 @@ export class Scaler {
     return this.desired;
   }
 
-  /** Requests arrive validated (contract/requests.ts); the bound is checked again because it is configurable. */
-  async scale(service: ScalableService, count: number): Promise<ScaleResult> {
-    if (!Number.isInteger(count) || count < 0 || count > this.maxInstances)
+  get target(): string {
+    return this.replicas.target;
+  }
+
+  /**
+   * Requests arrive validated (contract/requests.ts); the bounds are checked again because they
+   * are configurable. `service` is the target's name, as the caller knows it.
+   */
+  async scale(service: string, count: number): Promise<ScaleResult> {
+    if (service !== this.target) throw new Error(`this scaler scales ${this.target}, not ${service}`);
+    const min = this.options.minInstances ?? 0;
+    if (!Number.isInteger(count) || count < min || count > this.maxInstances)
       throw new UserError(
-        `Scale ${service} to a whole number from 0 to ${this.maxInstances}; got ${count}. Nothing was changed.`,
+        `Scale ${service} to a whole number from ${min} to ${this.maxInstances}; got ${count}. Nothing was changed.`,
         'bad-request',
       );
     const generation = ++this.generation;
@@ -102,7 +144,7 @@ export class Scaler {
       this.emit();
     });
     await this.loop;
-    const running = (await this.activeWeb()).length;
+    const running = (await this.active()).length;
     return {
       service,
       desired: count,
@@ -118,9 +160,9 @@ export class Scaler {
    */
   async reconcile(): Promise<number> {
     if (this.desired === undefined || this.loop) return 0;
-    const missing = this.desired - (await this.activeWeb()).length;
+    const missing = this.desired - (await this.active()).length;
     if (missing <= 0) return 0;
-    await this.scale('web', this.desired);
+    await this.scale(this.target, this.desired);
     return missing;
   }
 
@@ -129,17 +171,18 @@ export class Scaler {
     await this.loop;
   }
 
-  private async activeWeb(): Promise<StackContainer[]> {
-    const all = await this.stack.containers('web');
+  /** The running replicas that are not on their way out, lowest numbers first. */
+  async active(): Promise<Replica[]> {
+    const all = await this.replicas.list();
     return all
       .filter((c) => c.running && !this.registrator.isDraining(c.id))
-      .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+      .sort((a, b) => a.number - b.number);
   }
 
   private async converge(warnings: string[]): Promise<void> {
     for (let round = 0; round < 10; round++) {
       const target = this.desired ?? 0;
-      const active = await this.activeWeb();
+      const active = await this.active();
       if (active.length < target) await this.scaleUp(target - active.length, warnings);
       else if (active.length > target) await this.scaleDown(active.slice(target).reverse(), warnings);
       else if (target === this.desired) return;
@@ -147,9 +190,8 @@ export class Scaler {
   }
 
   private async scaleUp(count: number, warnings: string[]): Promise<void> {
-    await this.stack.ensureWebImage();
-    const created = await this.stack.addWeb(count);
-    const names = await Promise.all(created.map(async (c) => (await c.inspect()).Name.replace(/^\//, '')));
+    const created = await this.replicas.add(count, this.options.hold ?? (() => undefined));
+    const names = created.map((c) => c.name);
     names.forEach((n) => this.starting.add(n));
     this.emit();
     try {
@@ -174,12 +216,16 @@ export class Scaler {
     return ids.length > 0 && ids.every((id) => live.has(id));
   }
 
-  private async scaleDown(victims: StackContainer[], warnings: string[]): Promise<void> {
+  private async scaleDown(victims: Replica[], warnings: string[]): Promise<void> {
     if (this.options.drain === false) {
-      await Promise.all(victims.map((v) => this.stack.removeContainer(v.id, 10)));
+      await Promise.all(victims.map((v) => this.replicas.remove(v, 10)));
       return;
     }
-    victims.forEach((v) => this.drainingNames.add(v.name));
+    const registered = this.registrator.status().services;
+    for (const victim of victims) {
+      const services = registered.filter((s) => s.containerId === victim.id).map((s) => s.name);
+      this.drainingNames.set(victim.name, [...new Set(services)]);
+    }
     this.emit();
     // Workers of every config applied from here on may still hold requests to a victim.
     const retiring = new Set<number>();
@@ -201,7 +247,7 @@ export class Scaler {
           return false;
         });
       if (!drained) warnings.push('requests in flight did not finish within the drain timeout');
-      await Promise.all(victims.map((v) => this.stack.removeContainer(v.id, 5)));
+      await Promise.all(victims.map((v) => this.replicas.remove(v, 5)));
       for (const victim of victims) {
         this.timeline.record({
           kind: 'container-stopped',

@@ -2,8 +2,16 @@
  * EngineStatus, the contract's view of the engine, as a pure function of what each part reports:
  * no I/O and no clock, so every case is a unit test.
  */
-import type { EngineStatus, InstanceView, TimelineEvent } from '../../contract/index.js';
+import type {
+  EngineStatus,
+  InstanceView,
+  ScaleTargetView,
+  ServiceView,
+  TimelineEvent,
+} from '../../contract/index.js';
+import { composeTarget } from './compose/compose-labels.js';
 import type { LbStatus } from './lb/lb-controller.js';
+import type { ContainerOrigin } from './registrator/container-origin.js';
 import type { RegistratorStatus } from './registrator/registrator.js';
 import type { TemplateLoopStatus } from './render/template-loop.js';
 import type { ScaleProgress } from './scaler.js';
@@ -21,6 +29,8 @@ export interface StatusInputs {
   consulManaged: boolean;
   templateName: string;
   maxInstances: number;
+  /** The stack label's value on the engine's own containers. */
+  stackProject: string;
   /** Where Docker is expected, for the status of an engine that has not connected. */
   dockerEndpoint: string;
   /** Present once the engine runs. */
@@ -36,6 +46,8 @@ export interface RunningInputs {
   /** Service instance IDs in the live nginx config. */
   live: ReadonlySet<string>;
   scaling: ScaleProgress;
+  /** The progress of each Compose service scaled during this run, by target. */
+  composeScaling: Readonly<Record<string, ScaleProgress>>;
   timeline: readonly TimelineEvent[];
   hitsSource?: EngineStatus['hitsSource'];
 }
@@ -68,7 +80,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
       ...(template.lastRenderAt !== undefined ? { lastRenderAt: template.lastRenderAt } : {}),
       ...(template.lastError ? { lastError: template.lastError } : {}),
     },
-    services: servicesView(registrator, running.live, scaling),
+    ...scalingViews(inputs, running),
     scaling: {
       service: DEMO_SERVICE,
       ...(scaling.desired !== undefined ? { desired: scaling.desired } : {}),
@@ -92,6 +104,7 @@ function idleStatus(inputs: StatusInputs): EngineStatus {
     lb: { url: inputs.lbUrl, generation: 0 },
     template: { name: inputs.templateName, dependencies: [] },
     services: [],
+    scaleTargets: [],
     scaling: { service: DEMO_SERVICE, starting: [], draining: [], busy: false, max: inputs.maxInstances },
     warnings: [],
   };
@@ -117,49 +130,147 @@ function lbView(url: string, lb: LbStatus): EngineStatus['lb'] {
   };
 }
 
-function servicesView(
+type Managed = Pick<
+  InstanceView,
+  'managedBy' | 'scaleTarget' | 'composeProject' | 'composeService' | 'composeNumber'
+>;
+
+/**
+ * Who may start and stop a container: the engine's own web (its stack label), a Compose replica
+ * (Compose's labels), or nobody here. A container of another Discovery Tray stack is not ours.
+ */
+function managedBy(origin: ContainerOrigin | undefined, stackProject: string): Managed {
+  if (origin?.stack === stackProject && origin.role === DEMO_SERVICE)
+    return { managedBy: 'demo', scaleTarget: DEMO_SERVICE };
+  if (origin?.compose && origin.stack === undefined)
+    return {
+      managedBy: 'compose',
+      scaleTarget: composeTarget(origin.compose),
+      composeProject: origin.compose.project,
+      composeService: origin.compose.service,
+      composeNumber: origin.compose.number,
+    };
+  return { managedBy: 'none' };
+}
+
+function scalingViews(
+  inputs: StatusInputs,
+  running: RunningInputs,
+): Pick<EngineStatus, 'services' | 'scaleTargets'> {
+  const { registrator, live, scaling, composeScaling } = running;
+  const progress: Record<string, ScaleProgress> = { ...composeScaling, [DEMO_SERVICE]: scaling };
+  const instances: InstanceView[] = registrator.services.map((s) => ({
+    id: s.id,
+    service: s.name,
+    containerId: s.containerId,
+    containerName: s.containerName,
+    address: s.address,
+    port: s.port,
+    tags: s.tags,
+    registeredAt: s.registeredAt,
+    state: live.has(s.id) ? 'serving' : 'starting',
+    ...managedBy(s.origin, inputs.stackProject),
+  }));
+  // Draining containers are deregistered already; they are shown, under the services they had, until they are gone.
+  for (const [target, { draining, drainingServices }] of Object.entries(progress)) {
+    const compose = target === DEMO_SERVICE ? undefined : target.split('/');
+    for (const name of draining) {
+      const services = drainingServices[name] ?? (compose ? [] : [DEMO_SERVICE]);
+      for (const service of services) {
+        instances.push({
+          id: name,
+          service,
+          containerId: '',
+          containerName: name,
+          address: '',
+          port: 0,
+          tags: [],
+          registeredAt: 0,
+          state: 'draining',
+          managedBy: compose ? 'compose' : 'demo',
+          scaleTarget: target,
+          ...(compose ? { composeProject: compose[0], composeService: compose[1] } : {}),
+        });
+      }
+    }
+  }
+  const scaleTargets = scaleTargetsView(instances, registrator, progress, inputs);
+  return { services: servicesView(instances, scaleTargets), scaleTargets };
+}
+
+function scaleTargetsView(
+  instances: readonly InstanceView[],
   registrator: RegistratorStatus,
-  live: ReadonlySet<string>,
-  scaling: ScaleProgress,
-): EngineStatus['services'] {
-  const byService = new Map<string, InstanceView[]>();
-  const add = (name: string, view: InstanceView): void => {
-    byService.set(name, [...(byService.get(name) ?? []), view]);
-  };
-  for (const s of registrator.services) {
-    add(s.name, {
-      id: s.id,
-      service: s.name,
-      containerId: s.containerId,
-      containerName: s.containerName,
-      address: s.address,
-      port: s.port,
-      tags: s.tags,
-      registeredAt: s.registeredAt,
-      state: live.has(s.id) ? 'serving' : 'starting',
-    });
-  }
-  // Draining containers are deregistered already; they are shown until they are gone.
-  for (const name of scaling.draining) {
-    add(DEMO_SERVICE, {
-      id: name,
-      service: DEMO_SERVICE,
-      containerId: '',
-      containerName: name,
-      address: '',
-      port: 0,
-      tags: [],
-      registeredAt: 0,
-      state: 'draining',
-    });
-  }
-  if (!byService.has(DEMO_SERVICE)) byService.set(DEMO_SERVICE, []);
+  progress: Readonly<Record<string, ScaleProgress>>,
+  inputs: StatusInputs,
+): ScaleTargetView[] {
+  const targets = new Set([DEMO_SERVICE]);
+  for (const i of instances) if (i.managedBy === 'compose' && i.scaleTarget) targets.add(i.scaleTarget);
+  for (const [target, p] of Object.entries(progress)) if (p.busy) targets.add(target);
+  const views = [...targets].map((target): ScaleTargetView => {
+    const own = instances.filter((i) => i.scaleTarget === target);
+    const p = progress[target];
+    const running = new Set(own.filter((i) => i.state !== 'draining').map((i) => i.containerId)).size;
+    const base = {
+      target,
+      services: [...new Set(own.map((i) => i.service))].sort(),
+      running,
+      max: inputs.maxInstances,
+      busy: p?.busy ?? false,
+      starting: p?.starting ?? [],
+      draining: p?.draining ?? [],
+    };
+    if (target === DEMO_SERVICE)
+      return {
+        ...base,
+        managedBy: 'demo',
+        ...(p?.desired !== undefined ? { desired: p.desired } : {}),
+        min: 0,
+        scalable: true,
+      };
+    const [project = '', service = ''] = target.split('/');
+    // Every replica is a copy of the others: the lowest-numbered one speaks for them.
+    const blockedBy = registrator.services
+      .map((s) => s.origin.compose)
+      .filter((c) => c !== undefined && composeTarget(c) === target)
+      .sort((a, b) => a!.number - b!.number)[0]?.blockedBy;
+    return {
+      ...base,
+      managedBy: 'compose',
+      composeProject: project,
+      composeService: service,
+      ...(p?.busy && p.desired !== undefined ? { desired: p.desired } : {}),
+      min: 1,
+      scalable: blockedBy === undefined && running > 0,
+      ...(blockedBy ? { blockedBy } : {}),
+    };
+  });
+  return [views[0]!, ...views.slice(1).sort((a, b) => a.target.localeCompare(b.target))];
+}
+
+function servicesView(
+  instances: readonly InstanceView[],
+  scaleTargets: readonly ScaleTargetView[],
+): ServiceView[] {
+  const byService = new Map<string, InstanceView[]>([[DEMO_SERVICE, []]]);
+  for (const i of instances) byService.set(i.service, [...(byService.get(i.service) ?? []), i]);
   return [...byService.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, instances]) => ({
-      name,
-      ...(name === DEMO_SERVICE && scaling.desired !== undefined ? { desired: scaling.desired } : {}),
-      running: instances.filter((i) => i.state !== 'draining').length,
-      instances: instances.sort((a, b) => a.containerName.localeCompare(b.containerName)),
-    }));
+    .map(([name, list]) => {
+      const targets = [...new Set(list.flatMap((i) => (i.scaleTarget ? [i.scaleTarget] : [])))].sort();
+      if (name === DEMO_SERVICE && !targets.includes(DEMO_SERVICE)) targets.unshift(DEMO_SERVICE);
+      const views = scaleTargets.filter((t) => targets.includes(t.target));
+      // What was asked of every target that registers it; a Compose service's count is what runs.
+      const desired = views.some((t) => t.desired !== undefined)
+        ? views.reduce((sum, t) => sum + (t.desired ?? t.running), 0)
+        : undefined;
+      return {
+        name,
+        ...(desired !== undefined ? { desired } : {}),
+        running: list.filter((i) => i.state !== 'draining' && i.managedBy !== 'none').length,
+        alsoRegistered: list.filter((i) => i.managedBy === 'none').length,
+        scaleTargets: targets,
+        instances: [...list].sort((a, b) => a.containerName.localeCompare(b.containerName)),
+      };
+    });
 }

@@ -6,6 +6,7 @@
  */
 import {
   Emitter,
+  composeScaleTarget,
   type EngineStatus,
   type Handlers,
   type HitsSnapshot,
@@ -168,8 +169,11 @@ export class DiscoveryService implements Handlers {
     return this.getStatus().services;
   }
 
+  /** The demo's web, or a Compose service (`<project>/<service>`), each by its own draining scaler. */
   async scale(request: ParsedRequestOf<'scale'>): Promise<ScaleResponse> {
-    return this.running().scaler.scale(request.service, request.count);
+    const parts = this.running();
+    if (composeScaleTarget(request.service)) return parts.compose.scale(request.service, request.count);
+    return parts.scaler.scale(request.service, request.count);
   }
 
   getHits(): HitsSnapshot {

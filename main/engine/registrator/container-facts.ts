@@ -18,11 +18,14 @@ export interface ContainerFacts {
     ExposedPorts?: Record<string, unknown> | null;
     Healthcheck?: { Test?: string[] | null } | null;
   };
-  HostConfig?: { NetworkMode?: string } | null;
+  HostConfig?: { NetworkMode?: string; PortBindings?: Record<string, PortBinding[] | null> | null } | null;
   NetworkSettings: {
     IPAddress?: string;
     Ports?: Record<string, PortBinding[] | null> | null;
-    Networks?: Record<string, { IPAddress?: string } | null> | null;
+    Networks?: Record<
+      string,
+      { IPAddress?: string; IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null } | null
+    > | null;
   };
   State?: {
     Running?: boolean;

@@ -20,6 +20,7 @@ import type { Timeline } from '../timeline.js';
 import { ConsulLiveness } from '../consul/consul-liveness.js';
 import { DockerEventFollower, type ContainerEvent } from '../docker/docker-events.js';
 import { containerName, hasDockerHealthcheck, type ContainerFacts } from './container-facts.js';
+import { containerOrigin, type ContainerOrigin } from './container-origin.js';
 import { OpGate } from './op-gate.js';
 import {
   CONTAINER_META_KEY,
@@ -59,6 +60,8 @@ export interface RegisteredService extends ServiceDefinition {
   containerId: string;
   containerName: string;
   registeredAt: number;
+  /** Whose container it is (a stack's, a Compose replica, neither), by its labels. */
+  origin: ContainerOrigin;
 }
 
 export interface RegistratorStatus {
@@ -410,12 +413,14 @@ export class Registrator {
     // A container with a Docker HEALTHCHECK waits until Docker calls it healthy.
     if (hasDockerHealthcheck(container) && container.State?.Health?.Status !== 'healthy')
       return { services: [], warnings };
+    const origin = containerOrigin(container);
     const services = result.services.map((service) => ({
       ...service,
       meta: { ...service.meta, [OWNER_META_KEY]: this.owner, [CONTAINER_META_KEY]: container.Id },
       containerId: container.Id,
       containerName: name,
       registeredAt: 0,
+      origin,
     }));
     return { services, warnings };
   }

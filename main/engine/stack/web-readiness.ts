@@ -3,8 +3,9 @@
  * listens. registrator registers on Docker's `start`, and nginx routes to a new
  * backend ~100 ms later; a process that is still starting refuses, and three
  * refusals take it out of the classic template's upstream for a minute
- * (`max_fails=3 fail_timeout=60`). Other containers keep registrator's
- * behaviour. Bounded: after `timeoutMs` the container is registered anyway.
+ * (`max_fails=3 fail_timeout=60`). The replicas of a Compose service that the
+ * engine itself started are held the same way (`alsoHold`); other containers keep
+ * registrator's behaviour. Bounded: after `timeoutMs` the container is registered anyway.
  *
  * Two ways to tell, chosen per container in one file read: the host's
  * /proc/<pid>/net/tcp where the engine shares /proc with Docker (a Linux engine
@@ -21,6 +22,8 @@ import type { Timeline } from '../timeline.js';
 import { ROLE_LABEL, STACK_LABEL } from './stack-config.js';
 
 export interface WebReadinessOptions {
+  /** Other containers to hold, by ID (asked once per container, when it first registers). */
+  alsoHold?: (containerId: string) => boolean;
   timeoutMs?: number;
   intervalMs?: number;
   /** The host's /proc: '/proc' except in tests, which point it elsewhere to take the other way. */
@@ -35,7 +38,8 @@ export function holdWebUntilListening(
   const timing = { timeoutMs: options.timeoutMs ?? 3000, intervalMs: options.intervalMs ?? 5 };
   return async (container, services, docker) => {
     const labels = container.Config.Labels ?? {};
-    if (labels[STACK_LABEL] !== project || labels[ROLE_LABEL] !== 'web') return;
+    const ownWeb = labels[STACK_LABEL] === project && labels[ROLE_LABEL] === 'web';
+    if (!ownWeb && !options.alsoHold?.(container.Id)) return;
     const pid = container.State?.Pid;
     const viaProc = pid ? await procShowsContainer(pid, container.Id, options.procRoot) : false;
     for (const service of services) {

@@ -7,7 +7,11 @@
  */
 import { request } from 'node:http';
 
-export type RequestKind = 'get' | 'post' | 'slow';
+/**
+ * slow: a GET the backend holds (in flight when a backend goes). slow-post: the same as a POST,
+ * which nginx never retries on another backend once sent: a backend stopped under it is a failure.
+ */
+export type RequestKind = 'get' | 'post' | 'slow' | 'slow-post';
 
 export interface ProbeResult {
   ok: boolean;
@@ -39,8 +43,9 @@ export function probe(
 ): Promise<ProbeResult> {
   const started = performance.now();
   const target = new URL(url);
-  if (kind === 'slow') target.searchParams.set('delay', String(options.slowDelayMs ?? 300));
-  const body = kind === 'post' ? 'discovery-tray=probe' : undefined;
+  if (kind === 'slow' || kind === 'slow-post')
+    target.searchParams.set('delay', String(options.slowDelayMs ?? 300));
+  const body = kind === 'post' || kind === 'slow-post' ? 'discovery-tray=probe' : undefined;
   return new Promise((resolve) => {
     const req = request(
       target,

@@ -1,8 +1,9 @@
 /**
  * A bounded load through the LB: at most `total` requests, `concurrency` at a
  * time, and never past `deadlineMs`. The mix cycles GET, POST (never retried
- * by nginx) and slow GETs (in flight for a while), because a plain GET load
- * hides dropped requests behind nginx's own retries.
+ * by nginx) and slow GETs (in flight for a while), or any other mix of kinds
+ * (slow POSTs: in flight and never retried), because a plain GET load hides
+ * dropped requests behind nginx's own retries.
  */
 import { probe, type ProbeResult, type RequestKind } from './http-probe.js';
 
@@ -34,7 +35,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     failed: 0,
     failures: [],
     byBackend: {},
-    byKind: { get: 0, post: 0, slow: 0 },
+    byKind: { get: 0, post: 0, slow: 0, 'slow-post': 0 },
     latenciesMs: [],
   };
   let stop = false;

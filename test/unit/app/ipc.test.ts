@@ -71,8 +71,14 @@ describe('IPC handlers', () => {
       'count must be a whole number from 0 to 20; got 21.',
     ],
     [{ service: 'web', count: '3' }, 'count must be a whole number from 0 to 20; got "3".'],
-    [{ service: 'consul', count: 1 }, 'Only web can be scaled; got "consul".'],
-    [{ count: 1 }, 'Only web can be scaled; got nothing.'],
+    [
+      { service: 'consul', count: 1 },
+      'service must be web (the demo\'s) or a Compose service as <project>/<service>; got "consul".',
+    ],
+    [
+      { count: 1 },
+      "service must be web (the demo's) or a Compose service as <project>/<service>; got nothing.",
+    ],
     [{ service: 'web', count: 1, extra: true }, 'does not take "extra".'],
     [null, 'needs {service, count}; got null.'],
   ])('refuse scale(%j) with the contract validator’s message', async (request, message) => {

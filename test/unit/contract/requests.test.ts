@@ -3,7 +3,7 @@
  * dispatch: what passes, what is refused, and that the refusal says what is allowed.
  */
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../contract/index.js';
+import { LIMITS, composeScaleTarget } from '../../../contract/index.js';
 import { UserError } from '../../../main/engine/errors.js';
 import { parseRequest } from '../../../main/service/dispatch.js';
 
@@ -38,7 +38,55 @@ describe('scale', () => {
     expect(error.code).toBe('bad-request');
     expect(error.message).toMatch(/^scale: /);
     expect(error.message).toMatch(/Nothing was changed\.$/);
-    expect(error.message).toMatch(new RegExp(`from 0 to ${LIMITS.maxWebInstances}|Only web can be scaled`));
+    expect(error.message).toMatch(new RegExp(`from 0 to ${LIMITS.maxWebInstances}|service must be web`));
+  });
+
+  it.each([
+    ['shop/web', 1],
+    ['shop/web', LIMITS.maxWebInstances],
+    ['my_shop-2/api.v2', 3],
+    ['0/A', 1],
+    [`${'p'.repeat(63)}/${'s'.repeat(63)}`, 2],
+  ])('accepts the Compose service %s=%s', (service, count) => {
+    expect(parseRequest('scale', { service, count })).toEqual({ service, count });
+    expect(composeScaleTarget(service)).toEqual({
+      project: service.split('/')[0],
+      service: service.split('/')[1],
+    });
+  });
+
+  it('takes web as the demo, not as a Compose service', () => {
+    expect(composeScaleTarget('web')).toBeUndefined();
+  });
+
+  it.each([
+    ['Shop/web', 1],
+    ['shop/', 1],
+    ['/web', 1],
+    ['shop/web/extra', 1],
+    ['-shop/web', 1],
+    ['shop/.web', 1],
+    ['shop/we b', 1],
+    ['shop/web;rm', 1],
+    ['shop\\web', 1],
+    [`${'p'.repeat(64)}/web`, 1],
+    [`shop/${'s'.repeat(64)}`, 1],
+  ])('refuses the Compose service %s, saying what a name may be', (service, count) => {
+    const error = refusal(() => parseRequest('scale', { service, count }));
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toMatch(/Compose service/);
+    expect(error.message).toMatch(/Nothing was changed\.$/);
+  });
+
+  it('keeps a Compose service at 1 or more: new replicas are copies of a running one', () => {
+    const error = refusal(() => parseRequest('scale', { service: 'shop/web', count: 0 }));
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toBe(
+      'scale: "shop/web" cannot be scaled to 0: the engine makes new replicas of a Compose service by copying a running one, so it keeps at least 1 (to stop them all, use docker compose stop). Nothing was changed.',
+    );
+    expect(refusal(() => parseRequest('scale', { service: 'shop/web', count: 21 })).message).toMatch(
+      /from 0 to 20; got 21\. Nothing was changed\.$/,
+    );
   });
 });
 
