@@ -102,8 +102,14 @@ describe('hits from the web logs (simple-web)', () => {
     );
     expect(shared.backends.reduce((a, b) => a + b.share, 0)).toBeCloseTo(1, 5);
     expect(hits.recent).toHaveLength(50);
-    // Requests rotate: every 6 consecutive requests of the recent ones reach all three backends.
-    expect(new Set(hits.recent.slice(-6)).size).toBe(3);
+    // Requests rotate over all three. (The order is the order the three log streams arrive in, which
+    // a busy machine can shuffle within a few requests: judge the window, not every neighbour.)
+    expect(new Set(hits.recent.slice(-12)).size).toBe(3);
+    for (const backend of new Set(hits.recent)) {
+      const share = hits.recent.filter((address) => address === backend).length / hits.recent.length;
+      expect(share, `${backend} served ${share} of the recent requests`).toBeGreaterThan(0.2);
+      expect(share).toBeLessThan(0.47);
+    }
   });
 
   it('pushes one aggregated snapshot about once a second, not one per hit', async () => {
