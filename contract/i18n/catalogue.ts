@@ -4,7 +4,7 @@
  * does not compile, and `Messages` is the shape every other catalogue must have.
  */
 import { en } from './en.js';
-import type { Locale } from './locale.js';
+import { DEFAULT_LOCALE, type Locale } from './locale.js';
 import { zhCN } from './zh-CN.js';
 
 /** The English catalogue's shape, with its texts widened to string. */
@@ -27,3 +27,16 @@ export type MessageValues = Record<string, string | number>;
 export type Translate = (key: MessageKey, values?: MessageValues, count?: number) => string;
 
 export const MESSAGES: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
+
+/**
+ * What both formatters of the catalogue take (vue-i18n in the dashboard, @intlify/core-base in the
+ * main process), so the two sides fall back and stay quiet alike.
+ */
+export const CATALOGUE_OPTIONS = {
+  fallbackLocale: DEFAULT_LOCALE,
+  messages: MESSAGES,
+  // Keys are checked by the compiler (MessageKey) and the catalogues by a test: no console noise.
+  missingWarn: false,
+  fallbackWarn: false,
+  warnHtmlMessage: false,
+} as const;

@@ -13,7 +13,7 @@ import {
   resolveValue,
   translate,
 } from '@intlify/core-base';
-import { DEFAULT_LOCALE, MESSAGES, type Locale, type Translate } from '../../contract/index.js';
+import { CATALOGUE_OPTIONS, type Locale, type Translate } from '../../contract/index.js';
 
 // What vue-i18n registers when it loads: the message compiler (JIT: messages become functions
 // over their syntax tree, no eval), the key-path resolver and the locale fallback chain.
@@ -28,11 +28,7 @@ const translators = new Map<Locale, Translate>();
 function createTranslator(locale: Locale): Translate {
   const context = createCoreContext({
     locale,
-    fallbackLocale: DEFAULT_LOCALE,
-    messages: MESSAGES,
-    missingWarn: false,
-    fallbackWarn: false,
-    warnHtmlMessage: false,
+    ...CATALOGUE_OPTIONS,
   }) as unknown as Context;
   return (key, values = {}, count) => {
     const named = count === undefined ? values : { count, ...values };

@@ -6,7 +6,7 @@
  */
 import { reactive, type App, type InjectionKey } from 'vue';
 import { createI18n, type Composer } from 'vue-i18n';
-import { DEFAULT_LOCALE, MESSAGES, type Locale, type Translate } from '../../../contract/index';
+import { CATALOGUE_OPTIONS, DEFAULT_LOCALE, type Locale, type Translate } from '../../../contract/index';
 
 export interface LanguageState {
   /** The catalogue the page speaks. */
@@ -38,12 +38,7 @@ export function createDashboardI18n(
   const i18n = createI18n({
     legacy: false,
     locale,
-    fallbackLocale: DEFAULT_LOCALE,
-    messages: MESSAGES,
-    // Keys are checked by the compiler (MessageKey) and the catalogues by a test: no console noise.
-    missingWarn: false,
-    fallbackWarn: false,
-    warnHtmlMessage: false,
+    ...CATALOGUE_OPTIONS,
   });
   const language = reactive<LanguageState>({ locale, formatLocale });
   const composer = i18n.global as unknown as Composer;
