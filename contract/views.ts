@@ -21,8 +21,11 @@ export interface InstanceView {
   tags: string[];
   /** Epoch ms when it was registered. */
   registeredAt: number;
-  /** starting: registered, not yet in the live nginx config; serving: in it; draining: leaving. */
-  state: 'starting' | 'serving' | 'draining';
+  /**
+   * starting: registered, not yet in the live nginx config; serving: in it; draining: leaving;
+   * unreachable: left out of the config because the LB cannot connect to it (unreachableReason says why).
+   */
+  state: 'starting' | 'serving' | 'draining' | 'unreachable';
   /** Set by the engine on every instance (optional only until every front end's fixtures have it). */
   managedBy?: ManagedBy;
   /** The scale target its container belongs to (`web`, or `<project>/<service>`), unless managedBy is `none`. */
@@ -31,6 +34,8 @@ export interface InstanceView {
   composeProject?: string;
   composeService?: string;
   composeNumber?: number;
+  /** Why the LB cannot reach it, for state `unreachable`. */
+  unreachableReason?: string;
 }
 
 export interface ServiceView {
@@ -154,7 +159,10 @@ export type TimelineKind =
   | 'consul-up'
   | 'consul-down'
   | 'warning'
-  | 'error';
+  | 'error'
+  | 'lb-network'
+  | 'unreachable'
+  | 'reachable';
 
 export interface TimelineEvent {
   /** Monotonic sequence number, so that clients can ask for "everything after N". */

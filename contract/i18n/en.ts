@@ -142,11 +142,13 @@ export const en = {
       serving: 'serving',
       starting: 'starting',
       draining: 'draining',
+      unreachable: 'unreachable',
     } satisfies Record<InstanceView['state'], string>,
     stateHint: {
       serving: 'Registered and in the live nginx config',
       starting: 'Registered in Consul, not yet in the live nginx config',
       draining: 'Deregistered; finishing requests in flight before it stops',
+      unreachable: 'Registered, but the LB cannot connect to it: left out of the config',
     } satisfies Record<InstanceView['state'], string>,
     empty:
       'No instance is registered. Scale web to 1 or more; each container appears here once Consul has it.',
@@ -179,6 +181,9 @@ export const en = {
       'consul-down': 'Consul down',
       warning: 'warning',
       error: 'error',
+      'lb-network': 'LB network',
+      unreachable: 'unreachable',
+      reachable: 'reachable',
     } satisfies Record<TimelineKind, string>,
   },
   config: {
@@ -255,6 +260,7 @@ export const en = {
     webInstances: 'web: {count} instances | web: {count} instance | web: {count} instances',
     lbRefused: 'LB config refused: {message}',
     templateError: 'Template error: {message}',
+    unreachable: '{service} {address} unreachable: {reason}',
     startDemo: 'Start demo',
     stopDemo: 'Stop demo',
     scaleWeb: 'Scale web',

@@ -104,6 +104,15 @@ function problemLines(view: TrayState, t: Translate): string[] {
       lines.push(t('tray.lbRefused', { message: view.status.lb.lastError.message }));
     if (view.status.template.lastError)
       lines.push(t('tray.templateError', { message: view.status.template.lastError.message }));
+    for (const i of view.status.services.flatMap((s) => s.instances))
+      if (i.state === 'unreachable')
+        lines.push(
+          t('tray.unreachable', {
+            service: i.service,
+            address: `${i.address}:${i.port}`,
+            reason: i.unreachableReason ?? '',
+          }),
+        );
   }
   // Menu labels are one line; long messages are cut, the dashboard shows them whole.
   return lines.map((line) => {

@@ -31,8 +31,9 @@ export function formatStatus(status: EngineStatus): string {
     lines.push(`service ${p(service.name)}: ${service.running} running${desired}${others}`);
     for (const i of service.instances) {
       lines.push(
-        `  ${p(i.state).padEnd(8)} ${p(i.containerName).padEnd(28)} ${(i.address ? `${p(i.address)}:${i.port}` : '').padEnd(21)} ${ownerOf(i)}`.trimEnd(),
+        `  ${p(i.state).padEnd(8)} ${p(i.containerName || '(no container)').padEnd(28)} ${(i.address ? `${p(i.address)}:${i.port}` : '').padEnd(21)} ${ownerOf(i)}`.trimEnd(),
       );
+      if (i.unreachableReason) lines.push(`    unreachable: ${p(i.unreachableReason)}`);
     }
   }
   if (status.scaling.busy)

@@ -23,6 +23,8 @@ import { UserError, errorMessage } from './errors.js';
 import { DiscoverySteps } from './hits/discovery-steps.js';
 import { HitsService, type WebBackend } from './hits/hits-service.js';
 import { LbController } from './lb/lb-controller.js';
+import { LbNetworks } from './lb/lb-networks.js';
+import { Reachability } from './lb/lb-reachability.js';
 import { assetPath } from './package-root.js';
 import { Registrator } from './registrator/registrator.js';
 import { ConsulTemplateData } from './render/consul-data.js';
@@ -165,7 +167,18 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
       (message) => timeline.record({ kind: 'warning', message }),
     );
     loops.push('template data', () => data.close());
-    const loop = new TemplateLoop(template, data, lb, timeline, config.wait);
+    // The LB joins the networks of the backends it routes, and routes only those it reaches.
+    const networks = new LbNetworks(docker, () => lb.containerId, network, timeline);
+    loops.push('LB networks', () => networks.stop());
+    const reachability = new Reachability({
+      probe: (targets) => lb.probe(targets),
+      place: (addresses) => networks.sync(addresses),
+      lbId: () => lb.containerId,
+      timeline,
+      changed: () => loopRef.current?.poke(),
+    });
+    loops.push('reachability', () => reachability.stop());
+    const loop = new TemplateLoop(template, data, lb, timeline, config.wait, reachability);
     loopRef.current = loop;
     loops.push('template loop', () => loop.stop());
     // Never render from a Consul that is away or has just lost its data (an empty upstream):

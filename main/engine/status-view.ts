@@ -11,6 +11,7 @@ import type {
 } from '../../contract/index.js';
 import { composeTarget } from './compose/compose-labels.js';
 import type { LbStatus } from './lb/lb-controller.js';
+import type { UnreachableInstance } from './lb/lb-reachability.js';
 import type { ContainerOrigin } from './registrator/container-origin.js';
 import type { RegistratorStatus } from './registrator/registrator.js';
 import type { TemplateLoopStatus } from './render/template-loop.js';
@@ -159,6 +160,7 @@ function scalingViews(
 ): Pick<EngineStatus, 'services' | 'scaleTargets'> {
   const { registrator, live, scaling, composeScaling } = running;
   const progress: Record<string, ScaleProgress> = { ...composeScaling, [DEMO_SERVICE]: scaling };
+  const unreachable = new Map((running.template.unreachable ?? []).map((u) => [u.serviceId, u]));
   const instances: InstanceView[] = registrator.services.map((s) => ({
     id: s.id,
     service: s.name,
@@ -168,9 +170,10 @@ function scalingViews(
     port: s.port,
     tags: s.tags,
     registeredAt: s.registeredAt,
-    state: live.has(s.id) ? 'serving' : 'starting',
+    ...reachState(live.has(s.id), unreachable.get(s.id)),
     ...managedBy(s.origin, inputs.stackProject),
   }));
+  instances.push(...unreachableElsewhere(unreachable, registrator));
   // Draining containers are deregistered already; they are shown, under the services they had, until they are gone.
   for (const [target, { draining, drainingServices }] of Object.entries(progress)) {
     const compose = target === DEMO_SERVICE ? undefined : target.split('/');
@@ -196,6 +199,43 @@ function scalingViews(
   }
   const scaleTargets = scaleTargetsView(instances, registrator, progress, inputs);
   return { services: servicesView(instances, scaleTargets), scaleTargets };
+}
+
+/** Serving, starting, or left out because the LB cannot reach it (with why). */
+function reachState(
+  inLiveConfig: boolean,
+  unreachable: UnreachableInstance | undefined,
+): Pick<InstanceView, 'state' | 'unreachableReason'> {
+  if (inLiveConfig) return { state: 'serving' };
+  return unreachable
+    ? { state: 'unreachable', unreachableReason: unreachable.reason }
+    : { state: 'starting' };
+}
+
+/** Unreachable registrations no container of ours made (registered in Consul by others): shown, never "serving". */
+function unreachableElsewhere(
+  unreachable: ReadonlyMap<string, UnreachableInstance>,
+  registrator: RegistratorStatus,
+): InstanceView[] {
+  const ours = new Set(registrator.services.map((s) => s.id));
+  return [...unreachable.values()]
+    .filter((u) => !ours.has(u.serviceId))
+    .map((u) => {
+      const colon = u.address.lastIndexOf(':');
+      return {
+        id: u.serviceId,
+        service: u.service,
+        containerId: '',
+        containerName: '',
+        address: u.address.slice(0, colon),
+        port: Number(u.address.slice(colon + 1)),
+        tags: [],
+        registeredAt: u.since,
+        state: 'unreachable',
+        unreachableReason: u.reason,
+        managedBy: 'none',
+      };
+    });
 }
 
 function scaleTargetsView(

@@ -13,7 +13,6 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus, ScaleTargetView } from '../../contract/index.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
-import { ROLE_LABEL, STACK_LABEL } from '../../main/engine/stack/stack-config.js';
 import { TestResources, docker } from '../support/docker-fixtures.js';
 import { removeTestStack } from '../support/engine-fixture.js';
 import { testImages } from '../support/images.js';
@@ -135,12 +134,6 @@ describe('scaling a Compose service from the CLI (real Docker, Consul, nginx)', 
 
     front = await resources.network(`${compose}_front`);
     back = await resources.network(`${compose}_back`);
-    // TODO(lead): remove once the engine joins the LB to the networks of the instances a template
-    // uses. Until then the LB could not reach a Compose project's own networks.
-    const [lb] = await docker.listContainers({
-      filters: { label: [`${STACK_LABEL}=${project}`, `${ROLE_LABEL}=lb`] },
-    });
-    for (const network of [back, front]) await docker.getNetwork(network).connect({ Container: lb!.Id });
 
     const replica = await composeReplica(resources, 'web', [
       { name: back, aliases: ['web'] },

@@ -2,8 +2,9 @@
  * The engine's open line to the LB container's supervisor (see
  * supervisorScript): requests go to the container's stdin over one attached
  * connection, answers come back on its stdout among nginx's own log lines.
- * One request at a time; any failure closes the line, and the caller falls
- * back to a docker exec until a new line is open.
+ * Answers are matched to requests by number, so a slow request (a probe) and
+ * an apply may be under way together; any failure closes the line, and the
+ * caller falls back to a docker exec until a new line is open.
  */
 import type Dockerode from 'dockerode';
 import type DockerModem from 'docker-modem';
@@ -25,7 +26,7 @@ interface Pending {
 
 export class LbChannel {
   private stream: Duplex | undefined;
-  private pending: Pending | undefined;
+  private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private buffered = '';
   /** The newest apply number the supervisor had seen when the line opened. */
@@ -87,17 +88,16 @@ export class LbChannel {
    * Sends one request (`<id> <op> <args>`, args without a newline) and waits for its answer.
    * Throws (and closes the line) on timeout or loss.
    */
-  request(op: 'apply' | 'check' | 'ping', args: string, timeoutMs: number): Promise<ChannelReply> {
+  request(op: 'apply' | 'check' | 'ping' | 'probe', args: string, timeoutMs: number): Promise<ChannelReply> {
     const stream = this.stream;
     if (!stream) return Promise.reject(new Error('the LB channel is closed'));
-    if (this.pending) return Promise.reject(new Error('the LB channel is busy'));
     const id = this.nextId++;
     return new Promise<ChannelReply>((resolve, reject) => {
       const timer = setTimeout(
         () => this.lost(new Error(`the LB did not answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      this.pending = { id, resolve, reject, timer };
+      this.pending.set(id, { id, resolve, reject, timer });
       stream.write(`${id} ${op} ${args}\n`);
     });
   }
@@ -120,10 +120,10 @@ export class LbChannel {
 
   private onReply(line: string): void {
     const [, id, code, output] = line.split(' ');
-    const pending = this.pending;
-    if (!pending || Number(id) !== pending.id) return;
+    const pending = this.pending.get(Number(id));
+    if (!pending) return;
     clearTimeout(pending.timer);
-    this.pending = undefined;
+    this.pending.delete(pending.id);
     pending.resolve({
       exitCode: Number(code),
       output: Buffer.from(output ?? '', 'base64').toString('utf8'),
@@ -136,11 +136,11 @@ export class LbChannel {
     stream?.removeAllListeners();
     stream?.on('error', () => undefined);
     stream?.destroy();
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.reject(error);
     }
   }
 }

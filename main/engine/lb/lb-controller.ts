@@ -16,6 +16,13 @@ import { errorMessage } from '../errors.js';
 import { preciseNow, type Timeline } from '../timeline.js';
 import { LbChannel } from './lb-channel.js';
 import {
+  MAX_PROBE_TARGETS,
+  PROBE_CONNECT_TIMEOUT_S,
+  parseProbeOutput,
+  probeScript,
+  type ProbeResults,
+} from './lb-probe.js';
+import {
   CANDIDATE_ENV,
   CHANNEL_LABEL,
   CHANNEL_VERSION,
@@ -24,6 +31,7 @@ import {
   ESCAPED_CHANNEL_VERSION,
   LB_DIR,
   MAX_CANDIDATE_ENV_BYTES,
+  NUMBERED_CHANNEL_VERSIONS,
   STALE_EXIT_CODE,
   applyScript,
   checkByExecScript,
@@ -72,6 +80,8 @@ export interface LbControllerOptions {
 /** What a docker exec may take beyond the work it waits for, before the engine stops waiting. */
 const EXEC_SLACK_MS = 10_000;
 const CHECK_TIMEOUT_MS = 10_000;
+/** A probe's connects time out after a second; this is what the answer may take beyond that. */
+const PROBE_SLACK_MS = 2000;
 
 export class LbController {
   private current: AppliedConfig | undefined;
@@ -84,6 +94,7 @@ export class LbController {
   private channel: LbChannel | false | undefined;
   /** How the supervisor wants requests: numbered (3) or escaped for printf (2, LB containers of the previous release). */
   private channelVersion: string | undefined;
+  private opening: Promise<LbChannel | undefined> | undefined;
   /** The number of the latest apply sent; the LB refuses any below the newest it has seen. */
   private seq = 0;
 
@@ -163,7 +174,7 @@ export class LbController {
       return { ok: false, failure: { message: 'the template rendered an empty config', excerpt: [] } };
     const channel = await this.openChannel();
     let result: ExecResult | undefined;
-    if (channel && this.channelVersion === CHANNEL_VERSION) {
+    if (channel && this.numbered) {
       try {
         result = await channel.request('check', `0 ${printfEscape(config)}`, CHECK_TIMEOUT_MS);
       } catch (error) {
@@ -232,8 +243,7 @@ export class LbController {
     const channel = await this.openChannel();
     if (channel) {
       try {
-        const args =
-          this.channelVersion === CHANNEL_VERSION ? `${seq} ${printfEscape(config)}` : printfEscape(config);
+        const args = this.numbered ? `${seq} ${printfEscape(config)}` : printfEscape(config);
         return await channel.request('apply', args, reloadTimeoutMs + 5000);
       } catch (error) {
         // The line broke: this apply goes by exec, under a newer number, so that the one sent
@@ -246,17 +256,63 @@ export class LbController {
     return this.runByExec(config, reloadTimeoutMs, seq);
   }
 
-  private async openChannel(): Promise<LbChannel | undefined> {
+  private get numbered(): boolean {
+    return this.channelVersion !== undefined && NUMBERED_CHANNEL_VERSIONS.includes(this.channelVersion);
+  }
+
+  /**
+   * Tries, from inside the LB container, to connect to each target (`address:port`, checked
+   * with isProbeable). Not in turn with the applies: a probe may wait a second for an address
+   * that does not answer, and a config must not wait for it. Over the supervisor's line when
+   * it takes probes, else by docker exec.
+   */
+  async probe(targets: readonly string[]): Promise<ProbeResults> {
+    const results: ProbeResults = new Map();
+    for (let i = 0; i < targets.length; i += MAX_PROBE_TARGETS) {
+      const batch = targets.slice(i, i + MAX_PROBE_TARGETS);
+      for (const [target, failure] of parseProbeOutput(await this.probeBatch(batch), batch))
+        results.set(target, failure);
+    }
+    return results;
+  }
+
+  private async probeBatch(targets: readonly string[]): Promise<string> {
+    const timeoutMs = PROBE_CONNECT_TIMEOUT_S * 1000 + PROBE_SLACK_MS;
+    const channel = await this.openChannel();
+    if (channel && this.channelVersion === CHANNEL_VERSION) {
+      try {
+        return (await channel.request('probe', `0 ${targets.join(',')}`, timeoutMs)).output;
+      } catch (error) {
+        this.channel = undefined;
+        this.timeline.record({ kind: 'warning', message: `LB channel lost (${errorMessage(error)})` });
+      }
+    }
+    const result = await execInContainer(
+      this.container,
+      ['sh', '-c', probeScript(targets)],
+      [],
+      timeoutMs + EXEC_SLACK_MS,
+    );
+    return result.output;
+  }
+
+  /** One attach at a time: a probe and an apply may both find the line closed. */
+  private openChannel(): Promise<LbChannel | undefined> {
+    this.opening ??= this.openChannelNow().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async openChannelNow(): Promise<LbChannel | undefined> {
     if (this.channel === false) return undefined;
     if (this.channel?.isOpen) return this.channel;
     const labels = (await this.container.inspect()).Config.Labels ?? {};
     this.channelVersion = labels[CHANNEL_LABEL];
-    const known = [CHANNEL_VERSION, ESCAPED_CHANNEL_VERSION];
+    const known = [...NUMBERED_CHANNEL_VERSIONS, ESCAPED_CHANNEL_VERSION];
     if (this.channelVersion === undefined || !known.includes(this.channelVersion)) {
       this.channel = false;
       return undefined;
     }
-    this.channel = await LbChannel.open(this.container, this.channelVersion === CHANNEL_VERSION);
+    this.channel = await LbChannel.open(this.container, this.numbered);
     // Continue above what the LB has seen, from this engine or an earlier one.
     if (this.channel) this.seq = Math.max(this.seq, this.channel.newestSeq);
     return this.channel;

@@ -4,6 +4,7 @@
  * our own main config includes it, so that one image-independent layout works
  * with nginx:alpine and with the locally built nginx alike.
  */
+import { probeLoop } from './lb-probe.js';
 export const LB_DIR = '/etc/discovery-tray';
 export const LIVE_CONF = `${LB_DIR}/nginx.conf`;
 export const CANDIDATE_CONF = `${LB_DIR}/candidate.conf`;
@@ -54,9 +55,12 @@ export const SUPERVISOR_COMMAND = ['sh', SUPERVISOR_SCRIPT];
 export const CHANNEL_LABEL = 'org.discovery-tray.lb-channel';
 /**
  * Version 3 requests carry the apply's number and take `check` requests:
- * `<id> <op> <number> <escaped config>`.
+ * `<id> <op> <number> <escaped config>`. Version 4 also takes `probe` requests
+ * (`<id> probe 0 <address:port,…>`), answered in the background (lb-probe.ts).
  */
-export const CHANNEL_VERSION = '3';
+export const CHANNEL_VERSION = '4';
+/** Supervisors whose requests are numbered: this release's and the previous one's (no probes). */
+export const NUMBERED_CHANNEL_VERSIONS: readonly string[] = [CHANNEL_VERSION, '3'];
 /**
  * Version 2 (LB containers made by the previous release) takes `<id> apply <escaped config>`,
  * unnumbered; version 1 containers, older still, get execs.
@@ -76,7 +80,8 @@ export const REPLY_PREFIX = 'dt-reply';
  * which the engine keeps attached: `<id> apply <number> <escaped config>` runs
  * the apply script on that config, `<id> check 0 <escaped config>` only runs
  * `nginx -t` on it, `<id> ping 0 -` answers with the newest apply number it
- * has seen. Each answer is one line, `dt-reply <id> <exit code> <base64 output>`. A request costs one write on an
+ * has seen, `<id> probe 0 <address:port,…>` tries to connect to each (in the
+ * background: a probe waits up to a second, applies must not). Each answer is one line, `dt-reply <id> <exit code> <base64 output>`. A request costs one write on an
  * open connection, where a docker exec costs 90 ms idle and over 250 ms on a
  * busy 2-core machine, and that is most of the time a new container waits for
  * its first request. The script is sourced in a subshell (a fork, no exec) for
@@ -95,7 +100,12 @@ export function supervisorScript(): string {
     '    case "$op" in',
     `      apply) out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;`,
     `      check) out=$(. ${CHECK_SCRIPT} 2>&1); code=$? ;;`,
-    `      ping) newest=0; [ -f ${SEQ_FILE} ] && read -r newest < ${SEQ_FILE}; out="pong $newest"; code=0 ;;`,
+    `      probe) (
+        IFS=,
+        out=$(${probeLoop(`$${ESCAPED_CONFIG_VAR}`)})
+        printf '${REPLY_PREFIX} %s 0 %s\\n' "$id" "$(printf '%s' "$out" | base64 | tr -d '\\n')"
+      ) & continue ;;
+      ping) newest=0; [ -f ${SEQ_FILE} ] && read -r newest < ${SEQ_FILE}; out="pong $newest"; code=0 ;;`,
     '      *) out="unknown request $op"; code=2 ;;',
     '    esac',
     `    printf '${REPLY_PREFIX} %s %s %s\\n' "$id" "$code" "$(printf '%s' "$out" | base64 | tr -d '\\n')"`,

@@ -15,9 +15,13 @@
  * timeline and in `status().excluded`, and everything else is applied; a
  * new backend is routed even while a broken registration sits in Consul. A
  * refusal the template causes keeps the last good config, as before.
+ *
+ * With a reachability gate (lb-reachability.ts), an instance is rendered
+ * only once the LB can connect to it; the others are left out the same way.
  */
 import { errorMessage } from '../errors.js';
 import type { ApplyOutcome, AppliedConfig, LbController } from '../lb/lb-controller.js';
+import type { Reachability, UnreachableInstance } from '../lb/lb-reachability.js';
 import {
   compileTemplate,
   type CompiledTemplate,
@@ -75,6 +79,8 @@ export interface TemplateLoopStatus {
   /** Instances left out of the config: by the engine's checks, or because nginx refused them. */
   excluded: ExcludedInstance[];
   excludedKeys: ExcludedKey[];
+  /** Instances left out because the LB cannot connect to them (past a short grace). */
+  unreachable?: UnreachableInstance[];
 }
 
 /** Checks the search for a culprit may run (each is a render and an `nginx -t`, ~30–100 ms). */
@@ -113,6 +119,8 @@ export class TemplateLoop {
   private readonly hiddenEnvWarned = new Set<string>();
   /** What `env` may read, taken when the loop starts and when the template changes (not per render). */
   private env = new Map<string, string>();
+  /** Item IDs (`instance:<ID>`) of the instances the LB has not reached: left out of every render. */
+  private unreachableIds = new Set<string>();
 
   constructor(
     template: CompiledTemplate,
@@ -120,6 +128,7 @@ export class TemplateLoop {
     private readonly lb: LbController,
     private readonly timeline: Timeline,
     wait?: QuiescenceWindow,
+    private readonly reachability?: Pick<Reachability, 'gate' | 'unreachable'>,
   ) {
     this.template = template;
     this.quiescence = new Quiescence(() => void this.render(), wait);
@@ -193,6 +202,7 @@ export class TemplateLoop {
         ...(this.lastKnown?.refusedKeys ?? []).map((r): ExcludedKey => ({ ...r, refusedBy: 'check' })),
         ...byNginx.filter((e): e is ExcludedKey => 'key' in e),
       ],
+      unreachable: this.reachability?.unreachable() ?? [],
     };
   }
 
@@ -220,9 +230,11 @@ export class TemplateLoop {
     this.lastKnown = known;
     const items = dataItems(known);
     this.forgetChangedExclusions(items);
+    await this.gateUnreachable(known);
+    if (this.stopped) return;
     let result: ThreadRenderResult;
     try {
-      result = await this.thread.render(template, this.snapshot(known, new Set(this.exclusions.keys())));
+      result = await this.thread.render(template, this.snapshot(known, this.leftOut()));
       this.dependencies = result.dependencies;
       this.data.track(result.dependencies);
       this.warnAboutHiddenEnv(result.envMisses);
@@ -278,11 +290,11 @@ export class TemplateLoop {
     known: KnownData,
     items: Map<string, DataItem>,
   ): Promise<{ output: string; outcome: ApplyOutcome } | undefined> {
-    const candidates = [...items.keys()].filter((id) => !this.exclusions.has(id));
+    const candidates = [...items.keys()].filter((id) => !this.leftOut().has(id));
     if (candidates.length === 0) return undefined;
     const leftOut = (included: readonly string[]): Set<string> => {
       const keep = new Set(included);
-      return new Set([...this.exclusions.keys(), ...candidates.filter((id) => !keep.has(id))]);
+      return new Set([...this.leftOut(), ...candidates.filter((id) => !keep.has(id))]);
     };
     const fails = async (included: readonly string[]): Promise<string | undefined> => {
       if (this.stopped || template !== this.template) throw new Error('the template changed');
@@ -317,7 +329,7 @@ export class TemplateLoop {
     // Every instance refused: the template may fail for any instance at all. It is the data's
     // fault only if an instance with plain values (a loopback address, no tags, no meta) passes.
     if (culpritInstances.length > 0 && culpritInstances.length === instances.length) {
-      const leftOut = new Set([...this.exclusions.keys(), ...search.culprits.keys()]);
+      const leftOut = new Set([...this.leftOut(), ...search.culprits.keys()]);
       const plain = await this.thread
         .render(template, this.snapshot(known, leftOut, plainInstance))
         .then((result) => this.lb.check(result.output))
@@ -338,10 +350,7 @@ export class TemplateLoop {
       });
     }
     try {
-      const result = await this.thread.render(
-        template,
-        this.snapshot(known, new Set(this.exclusions.keys())),
-      );
+      const result = await this.thread.render(template, this.snapshot(known, this.leftOut()));
       return { output: result.output, outcome: await this.apply(result.output) };
     } catch (error) {
       this.recordTemplateError(error);
@@ -373,8 +382,32 @@ export class TemplateLoop {
     const ids = new Set<string>();
     for (const instances of known.services.values())
       for (const instance of instances)
-        if (!this.exclusions.has(`instance:${instance.ID}`)) ids.add(instance.ID);
+        if (!this.leftOut().has(`instance:${instance.ID}`)) ids.add(instance.ID);
     return ids;
+  }
+
+  /** What every render leaves out: what nginx refused, and what the LB cannot reach. */
+  private leftOut(): Set<string> {
+    return new Set([...this.exclusions.keys(), ...this.unreachableIds]);
+  }
+
+  /** Asks the reachability gate about the instances this render would use. */
+  private async gateUnreachable(known: KnownData): Promise<void> {
+    if (!this.reachability) return;
+    const targets = new Map<string, { id: string; service: string; address: string; port: number }>();
+    for (const instances of known.services.values())
+      for (const i of instances)
+        targets.set(i.ID, { id: i.ID, service: i.Name, address: i.Address, port: i.Port });
+    try {
+      const ids = await this.reachability.gate([...targets.values()]);
+      this.unreachableIds = new Set([...ids].map((id) => `instance:${id}`));
+    } catch (error) {
+      // Never a reason to stop rendering: what was known stays left out.
+      this.timeline.record({
+        kind: 'warning',
+        message: `could not check which backends the LB reaches: ${errorMessage(error)}`,
+      });
+    }
   }
 
   private forgetChangedExclusions(items: Map<string, DataItem>): void {

@@ -1,0 +1,83 @@
+/**
+ * Can the LB open a TCP connection to a backend? Asked from inside the LB
+ * container, because that is where nginx connects from: the engine's host may
+ * reach addresses the LB cannot (and, by the project's rule, the engine never
+ * talks to container addresses itself). The LB image's busybox `nc` has no
+ * `-z`; `nc -w 1 IP PORT </dev/null` exits 0 once connected, 1 when refused or
+ * after the one-second connect timeout. All targets of one probe are tried at
+ * once, so a probe takes at most about a second whatever their number.
+ */
+
+/** One backend as registered: what nginx would connect to. */
+export interface ProbeTarget {
+  address: string;
+  port: number;
+}
+
+/** undefined: connected; else what `nc` said (refused, timed out, …). */
+export type ProbeResults = Map<string, string | undefined>;
+
+/** The connect timeout of each target, in seconds (nc's -w). */
+export const PROBE_CONNECT_TIMEOUT_S = 1;
+/** At most this many targets in one probe (one nc process each). */
+export const MAX_PROBE_TARGETS = 32;
+
+export function targetKey(target: ProbeTarget): string {
+  return `${target.address}:${target.port}`;
+}
+
+/**
+ * Only plain IPv4/IPv6 addresses and host names, and a port: the target goes into a shell
+ * command line. Consul's values were checked already (sanitize.ts); this is the last guard.
+ */
+export function isProbeable(target: ProbeTarget): boolean {
+  return (
+    /^[A-Za-z0-9._:-]{1,253}$/.test(target.address) &&
+    !target.address.startsWith('-') &&
+    Number.isInteger(target.port) &&
+    target.port > 0 &&
+    target.port < 65536
+  );
+}
+
+/**
+ * The shell that probes `targets` (each `address:port`, already checked by isProbeable) in
+ * parallel and prints one line per target: `ok <target>` or `no <target> <what nc said>`.
+ */
+export function probeScript(targets: readonly string[]): string {
+  return probeLoop(targets.join(' '));
+}
+
+/** The loop over `list` (words split by the shell's IFS), for the exec and for the LB's supervisor. */
+export function probeLoop(list: string): string {
+  return [
+    `for t in ${list}; do`,
+    `  ( e=$(nc -w ${PROBE_CONNECT_TIMEOUT_S} "\${t%:*}" "\${t##*:}" </dev/null 2>&1 >/dev/null) && echo "ok $t" || echo "no $t $e" ) &`,
+    'done',
+    'wait',
+  ].join('\n');
+}
+
+/** Reads probeScript's output; a target it does not mention counts as not reached. */
+export function parseProbeOutput(output: string, targets: readonly string[]): ProbeResults {
+  const said = new Map<string, string | undefined>();
+  for (const line of output.split('\n')) {
+    const match = /^(ok|no) (\S+)(?: (.*))?$/.exec(line.trim());
+    if (!match) continue;
+    const [, verdict, target, message] = match;
+    said.set(target!, verdict === 'ok' ? undefined : describeNcMessage(message ?? ''));
+  }
+  const results: ProbeResults = new Map();
+  for (const target of targets)
+    results.set(target, said.has(target) ? said.get(target) : 'the probe gave no answer');
+  return results;
+}
+
+/** nc's own words, made into the reason a user reads ("connection refused", "timed out after 1 s"). */
+function describeNcMessage(message: string): string {
+  const text = message.replace(/^nc: /, '').trim();
+  if (/timed out/i.test(text)) return `no answer within ${PROBE_CONNECT_TIMEOUT_S} s`;
+  if (/refused/i.test(text)) return 'connection refused (nothing listens on that port)';
+  if (/unreachable/i.test(text)) return 'no route to that address';
+  return text.slice(0, 200) || 'could not connect';
+}
