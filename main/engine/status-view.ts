@@ -9,7 +9,9 @@ import type {
   ServiceView,
   TimelineEvent,
 } from '../../contract/index.js';
+import { withCatalog, withServiceCatalog } from './catalog-view.js';
 import { composeTarget } from './compose/compose-labels.js';
+import type { CatalogSnapshot } from './consul/catalog-watch.js';
 import type { LbStatus } from './lb/lb-controller.js';
 import type { ContainerOrigin } from './registrator/container-origin.js';
 import type { RegistratorStatus } from './registrator/registrator.js';
@@ -50,6 +52,9 @@ export interface RunningInputs {
   composeScaling: Readonly<Record<string, ScaleProgress>>;
   timeline: readonly TimelineEvent[];
   hitsSource?: EngineStatus['hitsSource'];
+  /** Every service in Consul (the catalog watch), and this engine's `dt-owner` value. */
+  catalog?: CatalogSnapshot;
+  owner?: string;
 }
 
 export function engineStatusView(inputs: StatusInputs): EngineStatus {
@@ -92,6 +97,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
     warnings: registrator.warnings,
     timeline: running.timeline.slice(-STATUS_TIMELINE_LENGTH),
     ...(running.hitsSource ? { hitsSource: running.hitsSource } : {}),
+    ...(running.catalog?.servicesNotShown ? { servicesNotShown: running.catalog.servicesNotShown } : {}),
   };
 }
 
@@ -194,8 +200,15 @@ function scalingViews(
       }
     }
   }
-  const scaleTargets = scaleTargetsView(instances, registrator, progress, inputs);
-  return { services: servicesView(instances, scaleTargets), scaleTargets };
+  const all = withCatalog(instances, {
+    ...(running.catalog ? { catalog: running.catalog } : {}),
+    owner: running.owner ?? '',
+    live,
+    warnings: registrator.warnings,
+    registered: registrator.services,
+  });
+  const scaleTargets = scaleTargetsView(all, registrator, progress, inputs);
+  return { services: withServiceCatalog(servicesView(all, scaleTargets), running.catalog), scaleTargets };
 }
 
 function scaleTargetsView(
@@ -270,7 +283,7 @@ function servicesView(
         running: list.filter((i) => i.state !== 'draining' && i.managedBy !== 'none').length,
         alsoRegistered: list.filter((i) => i.managedBy === 'none').length,
         scaleTargets: targets,
-        instances: [...list].sort((a, b) => a.containerName.localeCompare(b.containerName)),
+        instances: [...list].sort((a, b) => (a.containerName || a.id).localeCompare(b.containerName || b.id)),
       };
     });
 }
