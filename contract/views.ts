@@ -36,6 +36,27 @@ export interface InstanceView {
   composeNumber?: number;
   /** Why the LB cannot reach it, for state `unreachable`. */
   unreachableReason?: string;
+  /** Consul's check status, and Docker's HEALTHCHECK status where its container runs on this Docker. */
+  health?: InstanceHealth;
+  /** True when it is in the live nginx config (the last applied render used it). */
+  inConfig?: boolean;
+  /** False for a registration someone else made (not this engine's `dt-owner` meta): shown read-only. */
+  owned?: boolean;
+  /** The registrator's warnings about its container, each with the change that fixes it where known. */
+  warnings?: WarningView[];
+}
+
+export interface InstanceHealth {
+  /** The worst of its Consul checks (no check: passing); absent until Consul's health is known. */
+  consul?: 'passing' | 'warning' | 'critical';
+  /** Docker's HEALTHCHECK status (`none`: the image has none); absent when the container is not on this Docker. */
+  docker?: 'healthy' | 'unhealthy' | 'starting' | 'none';
+}
+
+export interface WarningView {
+  message: string;
+  /** One line that says what to change, where the engine knows it. */
+  fix?: string;
 }
 
 export interface ServiceView {
@@ -49,6 +70,10 @@ export interface ServiceView {
   /** The scale targets whose containers register this service (ScaleTargetView.target). */
   scaleTargets?: string[];
   instances: InstanceView[];
+  /** False when no instance of it was registered by this engine: shown read-only. */
+  owned?: boolean;
+  /** Instances Consul has that are not listed (over the per-service cap). */
+  instancesNotShown?: number;
 }
 
 /**
@@ -133,6 +158,8 @@ export interface EngineStatus {
   timeline?: TimelineEvent[];
   /** Where the hit counts come from right now (see HitsSnapshot.source). */
   hitsSource?: HitsSnapshot['source'];
+  /** Services in Consul's catalog that are not listed (over the cap on services). */
+  servicesNotShown?: number;
 }
 
 export interface ScaleResponse {

@@ -12,6 +12,17 @@ function ownerOf(instance: InstanceView): string {
   return '';
 }
 
+/** In the live config or not, and the health Consul and Docker report, where known. */
+function factsOf(instance: InstanceView): string {
+  const facts: string[] = [];
+  if (instance.inConfig !== undefined) facts.push(instance.inConfig ? 'in config' : 'not in config');
+  if (instance.health?.consul) facts.push(`consul ${instance.health.consul}`);
+  if (instance.health?.docker && instance.health.docker !== 'none')
+    facts.push(`docker ${instance.health.docker}`);
+  if (instance.owned === false) facts.push('read-only (registered by others)');
+  return facts.join(', ');
+}
+
 export function formatStatus(status: EngineStatus): string {
   const lines: string[] = [];
   lines.push(`engine   ${status.state}${status.adopted ? ' (adopted a running stack)' : ''}`);
@@ -28,14 +39,23 @@ export function formatStatus(status: EngineStatus): string {
   for (const service of status.services) {
     const desired = service.desired !== undefined ? ` (desired ${service.desired})` : '';
     const others = service.alsoRegistered ? `, ${service.alsoRegistered} also registered` : '';
-    lines.push(`service ${p(service.name)}: ${service.running} running${desired}${others}`);
+    const readOnly = service.owned === false ? ' (read-only: registered by others)' : '';
+    lines.push(`service ${p(service.name)}: ${service.running} running${desired}${others}${readOnly}`);
     for (const i of service.instances) {
+      const facts = factsOf(i);
       lines.push(
-        `  ${p(i.state).padEnd(8)} ${p(i.containerName || '(no container)').padEnd(28)} ${(i.address ? `${p(i.address)}:${i.port}` : '').padEnd(21)} ${ownerOf(i)}`.trimEnd(),
+        `  ${p(i.state).padEnd(8)} ${p(i.containerName || (i.owned === false ? i.id : '(no container)')).padEnd(28)} ${(i.address ? `${p(i.address)}:${i.port}` : '').padEnd(21)} ${ownerOf(i)}${facts ? `  ${facts}` : ''}`.trimEnd(),
       );
       if (i.unreachableReason) lines.push(`    unreachable: ${p(i.unreachableReason)}`);
+      for (const w of i.warnings ?? []) {
+        lines.push(`    warning: ${p(w.message)}`);
+        if (w.fix) lines.push(`      fix: ${p(w.fix)}`);
+      }
     }
+    if (service.instancesNotShown)
+      lines.push(`  … ${service.instancesNotShown} more instances in Consul, not listed`);
   }
+  if (status.servicesNotShown) lines.push(`… ${status.servicesNotShown} more services in Consul, not listed`);
   if (status.scaling.busy)
     lines.push(
       `scaling… starting: ${status.scaling.starting.map(p).join(', ') || '-'}  draining: ${status.scaling.draining.map(p).join(', ') || '-'}`,

@@ -9,6 +9,7 @@ import type Dockerode from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import type { Emitter, HitsSnapshot } from '../../contract/index.js';
 import { ConsulLiveness } from './consul/consul-liveness.js';
+import { CatalogWatch } from './consul/catalog-watch.js';
 import {
   callTimeout,
   consulUrl,
@@ -59,6 +60,8 @@ export interface EngineParts {
   hits: HitsService | undefined;
   /** True when a stack from an earlier run was found running and taken over. */
   adopted: boolean;
+  /** Every service in Consul, with its health, for the status. */
+  catalog: CatalogWatch;
 }
 
 export interface AssembledEngine {
@@ -196,6 +199,9 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
     registrator.onRestored(() => data.resume());
     liveness.start();
     loop.start();
+    const catalog = new CatalogWatch(consul, () => changed.emit());
+    loops.push('catalog watch', () => catalog.stop());
+    catalog.start();
 
     const scalerOptions = {
       maxInstances: config.maxInstances,
@@ -243,6 +249,7 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
       steps,
       hits,
       adopted,
+      catalog,
     };
     return {
       parts,

@@ -6,6 +6,7 @@
 import { Emitter, type EngineStatus, type HitsSnapshot } from '../../contract/index.js';
 import { assemble, removeStack, type AssembledEngine, type EngineParts } from './assemble.js';
 import { consulUrl } from './consul/consul-connection.js';
+import { ownerId } from './registrator/ownership.js';
 import { connectDocker } from './docker/docker-connection.js';
 import type { EngineConfig } from './engine-config.js';
 import type { ProgressReporter } from './stack/images.js';
@@ -113,6 +114,8 @@ export class Engine {
               composeScaling: parts.compose.progress(),
               timeline: this.timeline.recent(STATUS_TIMELINE_LENGTH),
               ...(parts.hits ? { hitsSource: parts.hits.source() } : {}),
+              catalog: parts.catalog.snapshot(),
+              owner: ownerId(this.config.hostname),
             },
           }
         : {}),

@@ -9,7 +9,9 @@ import type {
   ServiceView,
   TimelineEvent,
 } from '../../contract/index.js';
+import { withCatalog, withServiceCatalog } from './catalog-view.js';
 import { composeTarget } from './compose/compose-labels.js';
+import type { CatalogSnapshot } from './consul/catalog-watch.js';
 import type { LbStatus } from './lb/lb-controller.js';
 import type { UnreachableInstance } from './lb/lb-reachability.js';
 import type { ContainerOrigin } from './registrator/container-origin.js';
@@ -51,6 +53,9 @@ export interface RunningInputs {
   composeScaling: Readonly<Record<string, ScaleProgress>>;
   timeline: readonly TimelineEvent[];
   hitsSource?: EngineStatus['hitsSource'];
+  /** Every service in Consul (the catalog watch), and this engine's `dt-owner` value. */
+  catalog?: CatalogSnapshot;
+  owner?: string;
 }
 
 export function engineStatusView(inputs: StatusInputs): EngineStatus {
@@ -93,6 +98,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
     warnings: registrator.warnings,
     timeline: running.timeline.slice(-STATUS_TIMELINE_LENGTH),
     ...(running.hitsSource ? { hitsSource: running.hitsSource } : {}),
+    ...(running.catalog?.servicesNotShown ? { servicesNotShown: running.catalog.servicesNotShown } : {}),
   };
 }
 
@@ -197,8 +203,15 @@ function scalingViews(
       }
     }
   }
-  const scaleTargets = scaleTargetsView(instances, registrator, progress, inputs);
-  return { services: servicesView(instances, scaleTargets), scaleTargets };
+  const all = withCatalog(instances, {
+    ...(running.catalog ? { catalog: running.catalog } : {}),
+    owner: running.owner ?? '',
+    live,
+    warnings: registrator.warnings,
+    registered: registrator.services,
+  });
+  const scaleTargets = scaleTargetsView(all, registrator, progress, inputs);
+  return { services: withServiceCatalog(servicesView(all, scaleTargets), running.catalog), scaleTargets };
 }
 
 /** Serving, starting, or left out because the LB cannot reach it (with why). */
@@ -310,7 +323,7 @@ function servicesView(
         running: list.filter((i) => i.state !== 'draining' && i.managedBy !== 'none').length,
         alsoRegistered: list.filter((i) => i.managedBy === 'none').length,
         scaleTargets: targets,
-        instances: [...list].sort((a, b) => a.containerName.localeCompare(b.containerName)),
+        instances: [...list].sort((a, b) => (a.containerName || a.id).localeCompare(b.containerName || b.id)),
       };
     });
 }

@@ -65,12 +65,15 @@ describe('unreachable instances in the status', () => {
     expect(instances.find((i) => i.id === 'host:mine:80')).toMatchObject({
       state: 'unreachable',
       unreachableReason: 'refused',
+      owned: true,
     });
     expect(instances.find((i) => i.id === 'elsewhere')).toMatchObject({
       state: 'unreachable',
       address: '10.9.0.200',
       port: 80,
       managedBy: 'none',
+      // Someone else's registration: read-only, though it came in through the unreachable list.
+      owned: false,
     });
   });
 

@@ -206,7 +206,15 @@ describe('the status of what the engine manages', () => {
   it('lists the demo web with no instance and no target other than its own when nothing runs', () => {
     const s = status([]);
     expect(s.services).toEqual([
-      { name: 'web', desired: 1, running: 0, alsoRegistered: 0, scaleTargets: ['web'], instances: [] },
+      {
+        name: 'web',
+        desired: 1,
+        running: 0,
+        alsoRegistered: 0,
+        scaleTargets: ['web'],
+        instances: [],
+        owned: true,
+      },
     ]);
     expect(s.scaleTargets?.map((t) => t.target)).toEqual(['web']);
   });

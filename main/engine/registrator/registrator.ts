@@ -62,7 +62,11 @@ export interface RegisteredService extends ServiceDefinition {
   registeredAt: number;
   /** Whose container it is (a stack's, a Compose replica, neither), by its labels. */
   origin: ContainerOrigin;
+  /** Docker's HEALTHCHECK status when it was registered (`none`: no HEALTHCHECK). */
+  dockerHealth?: DockerHealth;
 }
+
+export type DockerHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
 export interface RegistratorStatus {
   docker: { connected: boolean; error?: string };
@@ -414,6 +418,7 @@ export class Registrator {
     if (hasDockerHealthcheck(container) && container.State?.Health?.Status !== 'healthy')
       return { services: [], warnings };
     const origin = containerOrigin(container);
+    const dockerHealth = dockerHealthOf(container);
     const services = result.services.map((service) => ({
       ...service,
       meta: { ...service.meta, [OWNER_META_KEY]: this.owner, [CONTAINER_META_KEY]: container.Id },
@@ -421,6 +426,7 @@ export class Registrator {
       containerName: name,
       registeredAt: 0,
       origin,
+      dockerHealth,
     }));
     return { services, warnings };
   }
@@ -552,6 +558,13 @@ function sameEndpoint(entry: AgentServiceEntry, service: ServiceDefinition): boo
     entry.Port === service.port &&
     [...(entry.Tags ?? [])].sort().join(',') === [...service.tags].sort().join(',')
   );
+}
+
+/** Registered only while healthy, but said as Docker says it, for the status. */
+function dockerHealthOf(container: ContainerFacts): DockerHealth {
+  if (!hasDockerHealthcheck(container)) return 'none';
+  const status = container.State?.Health?.Status;
+  return status === 'healthy' || status === 'unhealthy' ? status : 'starting';
 }
 
 function sameDefinition(a: ServiceDefinition, b: ServiceDefinition): boolean {
