@@ -2,6 +2,7 @@
  * What the engine says about itself: the views every front end shows (status, hits, traffic,
  * timeline, template). Plain data, JSON as it travels over IPC and HTTP.
  */
+import type { PortOffer } from './settings.js';
 
 /**
  * Who starts and stops an instance's container: the engine, for its own demo (`demo`); the engine,
@@ -128,6 +129,8 @@ export interface EngineStatus {
   timeline?: TimelineEvent[];
   /** Where the hit counts come from right now (see HitsSnapshot.source). */
   hitsSource?: HitsSnapshot['source'];
+  /** The last start failed on a port in use: which setting, and the next free port to offer. */
+  portInUse?: PortOffer;
 }
 
 export interface ScaleResponse {
