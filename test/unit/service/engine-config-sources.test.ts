@@ -3,8 +3,13 @@
  * defaults (the Docker endpoint: flag, then setting, then the search that reads DOCKER_HOST), and
  * what the settings accept, with messages that say what is allowed.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, maskToken, settingsRequest } from '../../../contract/index.js';
+import { parseUpOptions } from '../../../main/cli/up.js';
+import { settingsFileStorage } from '../../../main/server/settings-file.js';
 import { buildEngineConfig } from '../../../main/service/engine-config-sources.js';
 import { SettingsStore, memoryStorage } from '../../../main/service/settings-store.js';
 
@@ -103,5 +108,30 @@ describe('settings validation', () => {
     expect(await bad.load()).toEqual(DEFAULT_SETTINGS);
     expect(bad.warning).toContain('consulAddress is empty');
     expect(bad.warning).toContain('lbPort must be a port number');
+  });
+});
+
+describe('discovery-tray up and the settings file', () => {
+  it('reads the file the app writes, the environment winning over it and the flags over both', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'dt-up-settings-'));
+    try {
+      const dir = join(root, 'state');
+      await new SettingsStore(settingsFileStorage(dir)).update({
+        lbPort: 9001,
+        consulPort: 9002,
+        webImage: 'me/web:1',
+      });
+      const settings = await new SettingsStore(settingsFileStorage(dir)).load();
+      const { flags } = parseUpOptions(['--consul-port', '9302']);
+      const config = buildEngineConfig({
+        settings,
+        env: { DISCOVERY_TRAY_CONSUL_PORT: '9202', DISCOVERY_TRAY_LB_PORT: '9201' },
+        flags,
+      });
+      expect(config).toMatchObject({ lbPort: 9201, consulPort: 9302 });
+      expect(config.images.web).toBe('me/web:1');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
