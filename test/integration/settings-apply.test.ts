@@ -145,4 +145,24 @@ describe('settings applied to a running engine', () => {
       intervalMs: 200,
     });
   });
+
+  it('moves the managed Consul to a new port: a new Consul, the registrations put back, the web kept', async () => {
+    const consul = await ids('consul');
+    const web = await ids('web');
+    const registered = await webCatalog();
+    const newPort = await freePort();
+
+    await service.call('updateSettings', { consulPort: newPort });
+
+    consulUrl = `http://127.0.0.1:${newPort}`;
+    expect(service.view().phase).toBe('ready');
+    expect(await ids('consul')).not.toEqual(consul);
+    expect(await ids('web')).toEqual(web);
+    expect(engine.parts?.retired).toEqual({ lb: false, consul: true, web: 0 });
+    await waitFor(
+      'the registrations back in the new Consul',
+      async () => JSON.stringify(await webCatalog()) === JSON.stringify(registered),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  });
 });
