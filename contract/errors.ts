@@ -4,6 +4,8 @@
  * code means the same thing on every transport.
  */
 
+import type { PortOffer } from './settings.js';
+
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, noEngine: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -79,6 +81,8 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export interface ApiError {
   message: string;
   code: ErrorCode;
+  /** port-in-use: the setting, the port that is taken and the next free one (one click takes it). */
+  offer?: PortOffer;
 }
 
 /** Every call returns a result or a readable error, never a thrown Electron/HTTP error. */

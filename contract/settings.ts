@@ -12,6 +12,50 @@ export type LanguageChoice = (typeof LANGUAGE_CHOICES)[number];
 
 const shown = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
+/** Consul: the dev server the engine runs in the stack, or the user's own (address + ACL token). */
+export const CONSUL_MODES = ['managed', 'own'] as const;
+export type ConsulMode = (typeof CONSUL_MODES)[number];
+
+/** How a saved ACL token is shown to every front end: never in full, only its last 4 characters. */
+export const TOKEN_MASK_PREFIX = '••••••••';
+export function maskToken(token: string): string {
+  return token === '' ? '' : `${TOKEN_MASK_PREFIX}${token.length > 12 ? token.slice(-4) : ''}`;
+}
+/** A masked token sent back (a form that was not edited) means "keep the saved one". */
+export function isMaskedToken(value: string): boolean {
+  return value.startsWith(TOKEN_MASK_PREFIX);
+}
+
+function port(name: string): z.ZodNumber {
+  const error = (issue: { input?: unknown }): string =>
+    `${name} must be a port number from 1 to 65535; got ${shown(issue.input)}.`;
+  return z.number({ error }).int({ error }).min(1, { error }).max(65535, { error });
+}
+
+/** A Docker image reference: repository[:tag][@digest], as `docker pull` takes it. */
+const IMAGE_REFERENCE =
+  /^[a-z0-9][a-z0-9._/-]*(?::[0-9]{1,5}\/[a-z0-9._/-]+)?(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+function image(name: string, example: string): z.ZodString {
+  const error = (issue: { input?: unknown }): string =>
+    `${name} must be a Docker image reference such as ${example} (lowercase repository, optional :tag); got ${shown(issue.input)}.`;
+  return z.string({ error }).max(255, { error }).regex(IMAGE_REFERENCE, { error });
+}
+
+/** unix://, tcp://, ssh://, npipe:// or an absolute socket path; empty: search (DOCKER_HOST, context, sockets). */
+const DOCKER_ENDPOINT = /^(?:$|(?:unix|tcp|ssh|npipe|http|https):\/\/\S+|\/\S*|[A-Za-z]:\\\S*|\\\\\S+)$/;
+const dockerHostError = (issue: { input?: unknown }): string =>
+  `dockerHost must be empty (search automatically) or an endpoint such as unix:///var/run/docker.sock, tcp://127.0.0.1:2375, ssh://user@host or npipe:////./pipe/docker_engine; got ${shown(issue.input)}.`;
+
+/** HOST:PORT or http(s)://HOST:PORT; empty while Consul is managed. */
+const CONSUL_ADDRESS = /^(?:$|(?:https?:\/\/)?[A-Za-z0-9.[\]:_-]+(?::[0-9]{1,5})?\/?)$/;
+const consulAddressError = (issue: { input?: unknown }): string =>
+  `consulAddress must be HOST:PORT or http(s)://HOST:PORT of your Consul, e.g. 127.0.0.1:8500; got ${shown(issue.input)}.`;
+
+/** Consul ACL tokens are UUIDs; anything printable without spaces is accepted (or a masked one, kept). */
+const tokenError = (issue: { input?: unknown }): string =>
+  `consulToken must be an ACL token (printable characters, no spaces, at most 256), or empty for none; got ${typeof issue.input === 'string' ? `${issue.input.length} characters` : shown(issue.input)}.`;
+
 /** Every setting: its validator (whose message says what is allowed) and its default. */
 export const SETTING_FIELDS = {
   language: {
@@ -20,7 +64,79 @@ export const SETTING_FIELDS = {
     }),
     default: 'system' as LanguageChoice,
   },
+  dockerHost: {
+    schema: z
+      .string({ error: dockerHostError })
+      .max(1024, { error: dockerHostError })
+      .regex(DOCKER_ENDPOINT, { error: dockerHostError }),
+    default: '',
+  },
+  lbPort: { schema: port('lbPort'), default: 8080 },
+  consulPort: { schema: port('consulPort'), default: 8500 },
+  consulImage: { schema: image('consulImage', 'hashicorp/consul:1.20'), default: 'hashicorp/consul:1.20' },
+  lbImage: { schema: image('lbImage', 'nginx:alpine'), default: 'nginx:alpine' },
+  webImage: {
+    schema: image('webImage', 'discovery-tray/simple-web:latest'),
+    default: 'discovery-tray/simple-web:latest',
+  },
+  consulMode: {
+    schema: z.enum(CONSUL_MODES, {
+      error: (issue) =>
+        `consulMode must be managed (the engine runs Consul) or own (your Consul at consulAddress); got ${shown(issue.input)}.`,
+    }),
+    default: 'managed' as ConsulMode,
+  },
+  consulAddress: {
+    schema: z
+      .string({ error: consulAddressError })
+      .max(512, { error: consulAddressError })
+      .regex(CONSUL_ADDRESS, { error: consulAddressError }),
+    default: '',
+  },
+  consulToken: {
+    schema: z
+      .string({ error: tokenError })
+      .max(256, { error: tokenError })
+      .refine((value) => isMaskedToken(value) || /^[!-~]*$/.test(value), { error: tokenError }),
+    default: '',
+  },
+  stopDemoOnQuit: {
+    schema: z.boolean({
+      error: (issue) =>
+        `stopDemoOnQuit must be true (quitting removes the demo stack) or false (it keeps running); got ${shown(issue.input)}.`,
+    }),
+    default: false,
+  },
+  openAtLogin: {
+    schema: z.boolean({
+      error: (issue) => `openAtLogin must be true or false; got ${shown(issue.input)}.`,
+    }),
+    default: false,
+  },
 } as const;
+
+/** The settings the engine is built from: changing one restarts the engine (keeping the stack). */
+export const ENGINE_SETTING_NAMES = [
+  'dockerHost',
+  'lbPort',
+  'consulPort',
+  'consulImage',
+  'lbImage',
+  'webImage',
+  'consulMode',
+  'consulAddress',
+  'consulToken',
+] as const satisfies readonly (keyof typeof SETTING_FIELDS)[];
+
+/** The ports a setting publishes on 127.0.0.1, and the free one offered when it is taken. */
+export type PortSetting = 'lbPort' | 'consulPort';
+export interface PortOffer {
+  setting: PortSetting;
+  /** The port that is in use. */
+  port: number;
+  /** The next port found free on 127.0.0.1 (a bounded search), when one was. */
+  freePort?: number;
+}
 
 export type SettingName = keyof typeof SETTING_FIELDS;
 

@@ -2,6 +2,7 @@
  * What the engine says about itself: the views every front end shows (status, hits, traffic,
  * timeline, template). Plain data, JSON as it travels over IPC and HTTP.
  */
+import type { PortOffer } from './settings.js';
 
 /**
  * Who starts and stops an instance's container: the engine, for its own demo (`demo`); the engine,
@@ -160,6 +161,8 @@ export interface EngineStatus {
   hitsSource?: HitsSnapshot['source'];
   /** Services in Consul's catalog that are not listed (over the cap on services). */
   servicesNotShown?: number;
+  /** The last start failed on a port in use: which setting, and the next free port to offer. */
+  portInUse?: PortOffer;
 }
 
 export interface ScaleResponse {

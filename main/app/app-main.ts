@@ -20,7 +20,8 @@ import type { AppHost, Backend } from './backend.js';
 import { serveDashboard } from './dashboard-protocol.js';
 import { createDashboardWindow, denyPermissions, hardenWebContents } from './dashboard-window.js';
 import { registerIpcHandlers } from './ipc.js';
-import { loadSettings, saveSettings, type AppSettings } from './settings.js';
+import { followOpenAtLogin } from './login-item.js';
+import { migrateAppSettings } from './settings.js';
 import type { TrayActions } from './tray-menu.js';
 import { translatorFor } from './translator.js';
 import { TrayController } from './tray.js';
@@ -42,7 +43,7 @@ export interface AppDependencies {
 export interface RunningApp {
   service: DiscoveryService;
   showDashboard(): void;
-  settings(): AppSettings;
+  settings(): { stopDemoOnQuit: boolean };
   /** Settles once quitting has stopped the engine. */
   shutdown(): Promise<void> | undefined;
 }
@@ -127,7 +128,6 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
   serveDashboard(session.defaultSession, join(deps.appRoot, 'renderer', 'dist'));
 
   const userData = app.getPath('userData');
-  let settings = await loadSettings(userData);
   const system = systemLanguages();
 
   const { service, push, control } = deps.createBackend({
@@ -139,6 +139,9 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
   });
   // The language is a setting of the engine host (shared with the dashboards): read it before the tray draws.
   await service.getSettings();
+  await migrateAppSettings(userData, service);
+  followOpenAtLogin(service, platform);
+  const settings = (): { stopDemoOnQuit: boolean } => service.view().settings;
   const locale = (): Locale => resolveLocale(service.view().settings.language, system);
   const reportError =
     (title: MessageKey, values?: Record<string, string>) =>
@@ -172,10 +175,19 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
     openLoadBalancer: () => open('lb', 'dialogs.theLb'),
     openConsulUi: () => open('consul-ui', 'dialogs.theConsulUi'),
     showDashboard,
-    setStopDemoOnQuit: (value) => {
-      settings = { ...settings, stopDemoOnQuit: value };
-      tray?.refresh();
-      void saveSettings(userData, settings).catch(reportError('dialogs.settingNotSaved'));
+    setStopDemoOnQuit: (value) =>
+      void service
+        .call('updateSettings', { stopDemoOnQuit: value })
+        .catch(reportError('dialogs.settingNotSaved')),
+    setOpenAtLogin: (value) =>
+      void service
+        .call('updateSettings', { openAtLogin: value })
+        .catch(reportError('dialogs.settingNotSaved')),
+    usePort: (setting, port) =>
+      void service.call('updateSettings', { [setting]: port }).catch(reportError('dialogs.settingNotSaved')),
+    openSettings: () => {
+      showDashboard();
+      void window?.loadURL(`${DASHBOARD_URL}#settings`);
     },
     setLanguage: (language) =>
       void service.call('updateSettings', { language }).catch(reportError('dialogs.settingNotSaved')),
@@ -185,7 +197,7 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
   const traySource = {
     state: () => ({
       ...service.view(),
-      stopDemoOnQuit: settings.stopDemoOnQuit,
+      stopDemoOnQuit: settings().stopDemoOnQuit,
       locale: locale(),
       systemLocale: systemLocale(system),
     }),
@@ -210,7 +222,7 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
       tray = undefined;
       await withTimeout(
         service
-          .stopEngine({ down: settings.stopDemoOnQuit })
+          .stopEngine({ down: settings().stopDemoOnQuit })
           .catch((error) => console.error(errorMessage(error))),
         deps.quitTimeoutMs ?? QUIT_TIMEOUT_MS,
         'Stopping the engine',
@@ -222,5 +234,5 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
     });
   });
 
-  return { service, showDashboard, settings: () => settings, shutdown: () => shutdown };
+  return { service, showDashboard, settings, shutdown: () => shutdown };
 }

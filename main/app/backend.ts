@@ -12,6 +12,7 @@ import { settingsFileStorage } from '../server/settings-file.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService, type ServiceHost } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
+import { SettingsApplier } from '../service/settings-apply.js';
 import { SettingsStore } from '../service/settings-store.js';
 
 export interface ControlPort {
@@ -45,7 +46,10 @@ async function refuseIfAnotherEngineRuns(): Promise<void> {
 }
 
 export function createBackend(host: AppHost): Backend {
+  // Each start builds the engine from the settings (settings-apply.ts); a change restarts it.
+  const settings = new SettingsStore(settingsFileStorage());
   const engine = new Engine(defaultEngineConfig(), (message) => console.log(`  … ${message}`));
+  const settingsApplier = new SettingsApplier(engine, settings);
   const token = newToken();
   let port: number | undefined;
   const control: ControlPort = {
@@ -73,7 +77,8 @@ export function createBackend(host: AppHost): Backend {
   const service = new DiscoveryService(engine, {
     ...host,
     beforeStart: () => control.open(),
-    settings: new SettingsStore(settingsFileStorage()),
+    settings,
+    settingsApplier,
   });
   const push = new PushHub(service.feeds());
   const server = new ControlServer({ handlers: service, push, token });

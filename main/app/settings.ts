@@ -1,38 +1,29 @@
 /**
- * The app's few settings, as JSON in Electron's userData folder, written
- * atomically (a crash leaves the old file or the new one, never half).
+ * The desktop app once kept its one setting (remove the demo on quit) in a file of its own in
+ * Electron's userData folder. It is now a field of the one settings store (the state folder,
+ * contract/settings.ts): a file left by an older version is taken over once, then renamed.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../server/state-file.js';
+import type { DiscoveryService } from '../service/discovery-service.js';
 
-export interface AppSettings {
-  /** Quitting also removes the demo stack (default: the stack keeps running and is adopted next time). */
-  stopDemoOnQuit: boolean;
+export function legacySettingsFile(userData: string): string {
+  return join(userData, 'settings.json');
 }
 
-export const DEFAULT_SETTINGS: AppSettings = { stopDemoOnQuit: false };
-
-export function settingsFile(dir: string): string {
-  return join(dir, 'settings.json');
-}
-
-/** The saved settings; defaults for anything missing, unreadable or of the wrong type. */
-export async function loadSettings(dir: string): Promise<AppSettings> {
-  let parsed: unknown;
+/** Takes stopDemoOnQuit from an older version's file into the settings store; never throws. */
+export async function migrateAppSettings(userData: string, service: DiscoveryService): Promise<void> {
+  const file = legacySettingsFile(userData);
+  let saved: unknown;
   try {
-    parsed = JSON.parse(await readFile(settingsFile(dir), 'utf8'));
+    saved = JSON.parse(await readFile(file, 'utf8'));
   } catch {
-    return { ...DEFAULT_SETTINGS };
+    return; // none (the usual case), or unreadable: nothing to take over
   }
-  const saved = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  return {
-    stopDemoOnQuit:
-      typeof saved.stopDemoOnQuit === 'boolean' ? saved.stopDemoOnQuit : DEFAULT_SETTINGS.stopDemoOnQuit,
-  };
-}
-
-export async function saveSettings(dir: string, settings: AppSettings): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(settingsFile(dir), `${JSON.stringify(settings, null, 2)}\n`);
+  const value = (saved as { stopDemoOnQuit?: unknown } | null)?.stopDemoOnQuit;
+  if (typeof value === 'boolean')
+    await service.call('updateSettings', { stopDemoOnQuit: value }).catch((error: unknown) => {
+      console.error(`The old setting in ${file} was not taken over: ${String(error)}`);
+    });
+  await rename(file, `${file}.migrated`).catch(() => undefined);
 }

@@ -15,6 +15,7 @@ import {
 } from '../../contract/index.js';
 import type { DemoView } from '../service/discovery-service.js';
 import { translatorFor } from './translator.js';
+import { settingsMenuItems, type TraySettingsActions } from './tray-settings-menu.js';
 
 /** Everything the tray draws from: the demo's view and the app's own setting. */
 export interface TrayState extends DemoView {
@@ -29,7 +30,7 @@ export interface TrayState extends DemoView {
 /** The counts offered under "Scale web". */
 export const SCALE_CHOICES = [0, 1, 2, 3, 5, 10] as const;
 
-export interface TrayActions {
+export interface TrayActions extends TraySettingsActions {
   startDemo(): void;
   stopDemo(): void;
   scaleWeb(count: number): void;
@@ -205,12 +206,7 @@ export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuIt
         click: () => actions.setLanguage(choice),
       })),
     },
-    {
-      label: t('tray.removeOnQuit'),
-      type: 'checkbox',
-      checked: view.stopDemoOnQuit,
-      click: () => actions.setStopDemoOnQuit(!view.stopDemoOnQuit),
-    },
+    ...settingsMenuItems(view, actions, t),
     { label: t('tray.quit'), click: () => actions.quit() },
   ];
 }

@@ -1,7 +1,7 @@
 /** `discovery-tray up`: the engine in the foreground, until Ctrl-C or `down`. */
 import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
-import { defaultEngineConfig, type EngineConfig } from '../engine/engine-config.js';
+import { defaultEngineConfig } from '../engine/engine-config.js';
 import { UserError } from '../engine/errors.js';
 import { isIPv4 } from '../engine/registrator/validation.js';
 import { parseWait } from '../engine/render/quiescence.js';
@@ -11,7 +11,10 @@ import { settingsFileStorage } from '../server/settings-file.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
+import type { EngineFlags } from '../service/engine-config-sources.js';
+import { SettingsApplier } from '../service/settings-apply.js';
 import { SettingsStore } from '../service/settings-store.js';
+import { DEFAULT_MAX_INSTANCES } from '../engine/scaler.js';
 import { ProgressLines } from './progress-lines.js';
 import { EXIT } from './usage.js';
 
@@ -25,7 +28,15 @@ function port(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: number; downOnExit: boolean } {
+/**
+ * The flags of `up`: only what was given, so that the settings file and the environment fill the
+ * rest (flags > environment > settings file > defaults, main/service/engine-config-sources.ts).
+ */
+export function parseUpOptions(args: string[]): {
+  flags: EngineFlags;
+  apiPort?: number;
+  downOnExit: boolean;
+} {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -47,24 +58,27 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
       'down-on-exit': { type: 'boolean' },
     },
   });
-  const config = defaultEngineConfig();
+  const config: EngineFlags = {};
   if (values.web !== undefined) {
     const n = Number(values.web);
-    if (!Number.isInteger(n) || n < 0 || n > config.maxInstances) {
+    if (!Number.isInteger(n) || n < 0 || n > DEFAULT_MAX_INSTANCES) {
       throw new UsageError(
-        `--web must be a whole number from 0 to ${config.maxInstances}; got "${values.web}"`,
+        `--web must be a whole number from 0 to ${DEFAULT_MAX_INSTANCES}; got "${values.web}"`,
       );
     }
     config.webCount = n;
   }
-  config.lbPort = port(values['lb-port'], '--lb-port') ?? config.lbPort;
-  config.consulPort = port(values['consul-port'], '--consul-port') ?? config.consulPort;
-  if (values['consul-image']) config.images.consul = values['consul-image'];
-  if (values['lb-image']) config.images.lb = values['lb-image'];
-  if (values['web-image']) config.images.web = values['web-image'];
+  const lbPort = port(values['lb-port'], '--lb-port');
+  if (lbPort !== undefined) config.lbPort = lbPort;
+  const consulPort = port(values['consul-port'], '--consul-port');
+  if (consulPort !== undefined) config.consulPort = consulPort;
+  const images: EngineFlags['images'] = {};
+  if (values['consul-image']) images.consul = values['consul-image'];
+  if (values['lb-image']) images.lb = values['lb-image'];
+  if (values['web-image']) images.web = values['web-image'];
+  if (Object.keys(images).length > 0) config.images = images;
   if (values.consul) config.consulAddress = values.consul;
   if (values['docker-host']) config.dockerHost = values['docker-host'];
-  if (process.env.DISCOVERY_TRAY_CONSUL_TOKEN) config.consulToken = process.env.DISCOVERY_TRAY_CONSUL_TOKEN;
   if (values.template) config.templatePath = values.template;
   if (values.wait) {
     try {
@@ -85,7 +99,7 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
   }
   const apiPort = port(values['api-port'], '--api-port');
   return {
-    ...config,
+    flags: config,
     ...(apiPort !== undefined ? { apiPort } : {}),
     downOnExit: values['down-on-exit'] ?? false,
   };
@@ -103,15 +117,19 @@ export async function runUp(args: string[]): Promise<number> {
 
   // Pulls and builds redraw one line per image in a terminal, and log plain lines elsewhere.
   const lines = new ProgressLines(process.stdout);
-  const engine = new Engine(options, (message, image) =>
+  // The settings file the app writes is read here too; each start builds the engine from it.
+  const settings = new SettingsStore(settingsFileStorage());
+  const engine = new Engine(defaultEngineConfig(), (message, image) =>
     image ? lines.image(image) : lines.message(`  … ${message}`),
   );
+  const settingsApplier = new SettingsApplier(engine, settings, { flags: options.flags });
   let shuttingDown: Promise<void> | undefined;
   const service = new DiscoveryService(engine, {
     onDown: () => void shutdown('the stack was removed'),
     onShutdown: () => void shutdown('asked to stop'),
-    // The browser dashboard's language choice, kept in the state folder as the app keeps it.
-    settings: new SettingsStore(settingsFileStorage()),
+    // The settings the app and the browser dashboards change, kept in the state folder.
+    settings,
+    settingsApplier,
   });
   const push = new PushHub(service.feeds());
   const token = newToken();

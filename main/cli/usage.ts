@@ -53,7 +53,12 @@ Options:
                       (host address + published port), as registrator's -internal
   --register-ip IP    the host address published mode advertises (registrator's -ip)
   --down-on-exit      remove the stack when the engine stops (default: it keeps running)
-  -h, --help          this help`,
+  -h, --help          this help
+
+Settings: up reads settings.json in the state folder, as the desktop app writes it (ports, images,
+Docker endpoint, Consul). Flags win over the environment (DISCOVERY_TRAY_LB_PORT,
+DISCOVERY_TRAY_CONSUL_PORT, DISCOVERY_TRAY_*_IMAGE, DISCOVERY_TRAY_CONSUL, …), which wins over
+the file, which wins over the defaults.`,
   scale: `Usage: discovery-tray scale web=N
        discovery-tray scale PROJECT/SERVICE=N
 

@@ -32,6 +32,7 @@ import { ConsulTemplateData } from './render/consul-data.js';
 import { TemplateLoop } from './render/template-loop.js';
 import { Scaler } from './scaler.js';
 import type { ProgressReporter } from './stack/images.js';
+import { retireChanged, type Retired } from './stack/stack-drift.js';
 import { StackGuard } from './stack/stack-guard.js';
 import { Stack } from './stack/stack.js';
 import { holdWebUntilListening } from './stack/web-readiness.js';
@@ -62,6 +63,8 @@ export interface EngineParts {
   adopted: boolean;
   /** Every service in Consul, with its health, for the status. */
   catalog: CatalogWatch;
+  /** What was made again because the settings changed (stack-drift.ts). */
+  retired: Retired;
 }
 
 export interface AssembledEngine {
@@ -127,6 +130,8 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
     const template = await loadTemplate(config.templatePath);
     const stack = new Stack(docker, config, progress);
     const adopted = (await stack.containers()).some((c) => c.running);
+    // New settings (a port, an image): only the containers they concern are made again.
+    const retired = await retireChanged(stack, config, { managedConsul: !config.consulAddress, progress });
 
     await stack.preflight({ managedConsul: !config.consulAddress });
     const network = await stack.ensureNetwork();
@@ -250,6 +255,7 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
       hits,
       adopted,
       catalog,
+      retired,
     };
     return {
       parts,

@@ -32,8 +32,8 @@ export interface EngineConfig extends StackConfig {
   registration: { mode: RegistrationMode; hostIp?: string };
 }
 
-export function defaultEngineConfig(): EngineConfig {
-  const env = process.env;
+/** The defaults, with the environment's project and images (pass {} for the defaults alone). */
+export function defaultEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   return {
     ...DEFAULT_STACK_CONFIG,
     // A second, separate stack (e.g. for tests next to a running demo) takes another project name.

@@ -28,11 +28,22 @@ export class Engine {
   private state: EngineStatus['state'] = 'starting';
 
   constructor(
-    readonly config: EngineConfig,
+    private configuration: EngineConfig,
     private readonly progress: ProgressReporter = () => undefined,
   ) {
     this.traffic = new TrafficGenerator(() => `http://127.0.0.1:${this.lbPort}/`);
     this.timeline.subscribe(() => this.changed.emit());
+  }
+
+  get config(): EngineConfig {
+    return this.configuration;
+  }
+
+  /** Takes a new configuration (new settings) for the next start; refused while running. */
+  reconfigure(config: EngineConfig): void {
+    if (this.assembled) throw new Error('The engine must be stopped before it is reconfigured.');
+    this.configuration = config;
+    this.changed.emit();
   }
 
   /** The running parts; undefined before start and after stop. */
@@ -54,8 +65,9 @@ export class Engine {
       hits: this.hitsChanged,
     });
     this.assembled = assembled;
-    const { stack, scaler } = assembled.parts;
-    const runningWeb = (await stack.containers('web')).filter((c) => c.running).length;
+    const { stack, scaler, retired } = assembled.parts;
+    // Web containers retired for another image are started again, as many as ran.
+    const runningWeb = (await stack.containers('web')).filter((c) => c.running).length + retired.web;
     this.state = 'ready';
     await scaler.scale('web', this.config.webCount ?? Math.max(1, runningWeb));
     this.changed.emit();

@@ -16,6 +16,7 @@ import {
   type ResultOf,
   type ScaleResponse,
   type ServiceView,
+  type PortOffer,
   type Settings,
   type TemplateView,
   type TimelineEvent,
@@ -27,7 +28,9 @@ import { UserError, errorMessage } from '../engine/errors.js';
 import { invoke } from './dispatch.js';
 import { externalUrl } from './external-links.js';
 import type { PushFeeds } from './push-hub.js';
+import type { SettingsApplier } from './settings-apply.js';
 import { SettingsStore } from './settings-store.js';
+import { PortInUseError } from '../engine/stack/port-check.js';
 
 /** What the service needs of the engine: the Engine class's own shape, so a test can stand in for it. */
 export type EngineRuntime = Pick<
@@ -50,6 +53,8 @@ export interface ServiceHost {
   onShutdown?: () => void;
   /** Where the settings are kept (the app and `up`: the state folder); default: in memory. */
   settings?: SettingsStore;
+  /** Builds the engine from the settings before each start, and restarts it when they change. */
+  settingsApplier?: Pick<SettingsApplier, 'beforeStart' | 'check' | 'apply'>;
 }
 
 /** Everything the tray draws from, in one value. */
@@ -69,6 +74,8 @@ export class DiscoveryService implements Handlers {
   readonly changed = new Emitter<void>();
   private phase: DemoPhase = 'stopped';
   private startError: string | undefined;
+  /** The port that was taken when the last start failed on it, and the free one to offer. */
+  private startPortOffer: PortOffer | undefined;
   private starting: Promise<UserError | undefined> | undefined;
   private stopping: Promise<void> | undefined;
   private dashboardUrl: string | undefined;
@@ -156,6 +163,7 @@ export class DiscoveryService implements Handlers {
       case 'failed':
         return {
           ...status,
+          ...(this.startPortOffer ? { portInUse: this.startPortOffer } : {}),
           state: 'stopped',
           warnings: [
             { container: '', message: `The demo did not start: ${this.startError}` },
@@ -236,7 +244,11 @@ export class DiscoveryService implements Handlers {
 
   /** Saves a patch of the settings; every front end gets the change (the settings topic, the tray). */
   async updateSettings(request: ParsedRequestOf<'updateSettings'>): Promise<Settings> {
-    return this.settings.update(request);
+    // A port that is taken is refused before anything is saved; what changes the engine restarts it.
+    await this.host.settingsApplier?.check(request);
+    const saved = await this.settings.update(request);
+    await this.host.settingsApplier?.apply(this);
+    return saved;
   }
 
   async openExternal(request: ParsedRequestOf<'openExternal'>): Promise<null> {
@@ -283,8 +295,10 @@ export class DiscoveryService implements Handlers {
   private async runStart(): Promise<UserError | undefined> {
     this.setPhase('starting');
     this.startError = undefined;
+    this.startPortOffer = undefined;
     try {
       await this.host.beforeStart?.();
+      await this.host.settingsApplier?.beforeStart();
       await this.engine.start();
       this.setPhase('ready');
       return undefined;
@@ -292,6 +306,11 @@ export class DiscoveryService implements Handlers {
       this.startError = errorMessage(error);
       // What the start left running (a scale that failed after assembly, say) stops; the stack stays.
       await this.engine.stop().catch(() => undefined);
+      if (error instanceof PortInUseError) {
+        this.startPortOffer = error.offer;
+        this.setPhase('failed');
+        return new PortInUseError(`The demo did not start: ${this.startError}`, error.offer);
+      }
       this.setPhase('failed');
       return new UserError(
         `The demo did not start: ${this.startError}`,

@@ -15,6 +15,7 @@ import {
   type ResultOf,
 } from '../../contract/index.js';
 import { UserError, errorMessage } from '../engine/errors.js';
+import { PortInUseError } from '../engine/stack/port-check.js';
 
 /** Checks a request against the operation's validator; a UserError (bad-request) says what is wrong. */
 export function parseRequest<K extends OperationName>(name: K, raw: unknown): ParsedRequestOf<K> {
@@ -36,6 +37,8 @@ export async function invoke<K extends OperationName>(
 }
 
 export function toApiError(error: unknown): ApiError {
+  if (error instanceof PortInUseError)
+    return { message: error.message, code: error.code, offer: error.offer };
   if (error instanceof UserError) return { message: error.message, code: error.code };
   return { message: `The engine failed: ${errorMessage(error)}`, code: 'internal' };
 }

@@ -9,6 +9,8 @@ import {
   Emitter,
   SETTING_FIELDS,
   SETTING_NAMES,
+  isMaskedToken,
+  maskToken,
   type Settings,
   type SettingsRequest,
 } from '../../contract/index.js';
@@ -71,7 +73,20 @@ function parseSettings(text: string): Parsed {
     if (parsed.success) (settings as Record<string, unknown>)[name] = parsed.data;
     else problems.push(parsed.error.issues.map((issue) => issue.message).join(' '));
   }
+  const inconsistent = inconsistency(settings);
+  if (inconsistent) {
+    problems.push(inconsistent);
+    settings.consulMode = DEFAULT_SETTINGS.consulMode;
+  }
+  if (isMaskedToken(settings.consulToken)) settings.consulToken = '';
   return { settings, unknown, problems };
+}
+
+/** What is wrong across fields (each field alone was valid), or undefined. */
+function inconsistency(settings: Settings): string | undefined {
+  if (settings.consulMode === 'own' && settings.consulAddress === '')
+    return 'consulMode is own but consulAddress is empty: give the address of your Consul (HOST:PORT), or choose managed.';
+  return undefined;
 }
 
 export class SettingsStore {
@@ -90,12 +105,17 @@ export class SettingsStore {
     return this.problem;
   }
 
-  /** The settings now (the defaults until load() has read them). */
+  /** The settings now (the defaults until load() has read them), the ACL token masked: what front ends see. */
   get(): Settings {
+    return { ...this.current, consulToken: maskToken(this.current.consulToken) };
+  }
+
+  /** The settings with the ACL token in full: for building the engine only, never for a front end. */
+  withSecrets(): Settings {
     return { ...this.current };
   }
 
-  /** The settings, read from storage the first time; never rejects (a problem becomes `warning`). */
+  /** The settings (token masked), read from storage the first time; never rejects (a problem becomes `warning`). */
   async load(): Promise<Settings> {
     this.loading ??= this.read();
     await this.loading;
@@ -134,6 +154,11 @@ export class SettingsStore {
     const next: Settings = { ...this.current };
     for (const name of SETTING_NAMES)
       if (patch[name] !== undefined) (next as Record<string, unknown>)[name] = patch[name];
+    // A form sends back the masked token it was shown: that keeps the saved one.
+    if (isMaskedToken(next.consulToken)) next.consulToken = this.current.consulToken;
+    const inconsistent = inconsistency(next);
+    if (inconsistent)
+      throw new UserError(`updateSettings: ${inconsistent} Nothing was changed.`, 'bad-request');
     const same = SETTING_NAMES.every((name) => next[name] === this.current[name]);
     if (same && this.problem === undefined) return this.get();
     try {

@@ -6,7 +6,7 @@
  */
 import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
-import { LOCALES, MESSAGES, type MessageKey } from '../../contract/index';
+import { DEFAULT_SETTINGS, LOCALES, MESSAGES, type MessageKey } from '../../contract/index';
 import { translatorFor } from '../../main/app/translator';
 import App from '../../renderer/src/App.vue';
 import { formatters } from '../../renderer/src/state/format';
@@ -64,10 +64,10 @@ describe('the page’s language', () => {
 
   it('follows the shared setting over the system, and switches when another front end changes it', async () => {
     const api = createApiStub();
-    api.getSettings.mockResolvedValue({ result: { language: 'zh-CN' } });
+    api.getSettings.mockResolvedValue({ result: { ...DEFAULT_SETTINGS, language: 'zh-CN' } });
     const { wrapper } = await mountWithStore(App, api, ['en-US']);
     expect(wrapper.find('#backends-title').text()).toBe('后端');
-    api.push('settings', { language: 'en' });
+    api.push('settings', { ...DEFAULT_SETTINGS, language: 'en' });
     await flushPromises();
     expect(wrapper.find('#backends-title').text()).toBe('Backends');
     expect(document.documentElement.lang).toBe('en');
@@ -87,7 +87,7 @@ describe('the page’s language', () => {
     await select.setValue('zh-CN');
     await flushPromises();
     expect(api.updateSettings).toHaveBeenCalledWith({ language: 'zh-CN' });
-    expect(store.state.settings).toEqual({ language: 'zh-CN' });
+    expect(store.state.settings).toEqual({ ...DEFAULT_SETTINGS, language: 'zh-CN' });
     expect(store.state.languageOverride).toBeUndefined();
     expect(wrapper.find('#backends-title').text()).toBe('后端');
     expect(select.findAll('option').map((o) => o.text())).toEqual([

@@ -114,7 +114,7 @@ type Handler = (event: unknown, ...args: unknown[]) => unknown;
 
 function createApp() {
   const emitter = new EventEmitter();
-  const state = { quitted: false, userData: '', locale: 'en-US' };
+  const state = { quitted: false, userData: '', locale: 'en-US', openAtLogin: false };
   return Object.assign(emitter, {
     state,
     requestSingleInstanceLock: vi.fn(() => true),
@@ -130,6 +130,10 @@ function createApp() {
     /** Electron: the application's locale, from the system (an empty string before ready). */
     getLocale: vi.fn(() => state.locale),
     dock: { hide: vi.fn() },
+    /** Electron (macOS, Windows): registers the app as a login item. */
+    setLoginItemSettings: vi.fn((settings: { openAtLogin?: boolean }) => {
+      state.openAtLogin = settings.openAtLogin ?? false;
+    }),
   });
 }
 

@@ -5,6 +5,7 @@
  * exactly what the stack created. Every published port binds to 127.0.0.1.
  */
 import type Dockerode from 'dockerode';
+import type { PortSetting } from '../../../contract/index.js';
 import { tarArchive } from '../docker/archive.js';
 import { UserError, errorMessage } from '../errors.js';
 import {
@@ -23,7 +24,7 @@ import {
   supervisorScript,
 } from '../lb/nginx-files.js';
 import { buildSimpleWeb, ensureImage, simpleWebIsStale, type ProgressReporter } from './images.js';
-import { assertPortFree } from './port-check.js';
+import { assertPortFree, portInUse } from './port-check.js';
 import {
   DEFAULT_WEB_IMAGE,
   INDEX_LABEL,
@@ -95,9 +96,9 @@ export class Stack {
   async preflight(options: { managedConsul: boolean }): Promise<void> {
     const existing = await this.containers();
     if (!existing.some((c) => c.role === 'lb'))
-      await assertPortFree(this.config.lbPort, '--lb-port', 'load balancer');
+      await assertPortFree('lbPort', this.config.lbPort, 'load balancer');
     if (options.managedConsul && !existing.some((c) => c.role === 'consul')) {
-      await assertPortFree(this.config.consulPort, '--consul-port', 'Consul UI and API');
+      await assertPortFree('consulPort', this.config.consulPort, 'Consul UI and API');
     }
   }
 
@@ -130,7 +131,7 @@ export class Stack {
       const port = existing.hostPort ?? (await this.publishedPort(existing.id, '8500/tcp'));
       return { port, adopted: true };
     }
-    await assertPortFree(this.config.consulPort, '--consul-port', 'Consul UI and API');
+    await assertPortFree('consulPort', this.config.consulPort, 'Consul UI and API');
     await ensureImage(this.docker, this.config.images.consul, '--consul-image', this.progress);
     this.progress(`starting Consul on 127.0.0.1:${this.config.consulPort}`);
     const container = await this.create(
@@ -145,10 +146,10 @@ export class Stack {
           PortBindings: { '8500/tcp': [{ HostIp: '127.0.0.1', HostPort: String(this.config.consulPort) }] },
         },
       },
-      '--consul-port',
+      'consulPort',
       this.config.consulPort,
     );
-    await this.start(container, '--consul-port', this.config.consulPort);
+    await this.start(container, 'consulPort', this.config.consulPort);
     return { port: this.config.consulPort, adopted: false };
   }
 
@@ -165,7 +166,7 @@ export class Stack {
   }
 
   async createLb(): Promise<Dockerode.Container> {
-    await assertPortFree(this.config.lbPort, '--lb-port', 'load balancer');
+    await assertPortFree('lbPort', this.config.lbPort, 'load balancer');
     await ensureImage(this.docker, this.config.images.lb, '--lb-image', this.progress);
     this.progress(`starting the nginx LB on 127.0.0.1:${this.config.lbPort}`);
     const container = await this.create(
@@ -184,7 +185,7 @@ export class Stack {
           PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(this.config.lbPort) }] },
         },
       },
-      '--lb-port',
+      'lbPort',
       this.config.lbPort,
     );
     const dir = LB_DIR.replace(/^\/etc\//, '');
@@ -200,7 +201,7 @@ export class Stack {
       { path: relativeToEtc(CHECK_SCRIPT), content: checkScript('escaped') },
     ]);
     await container.putArchive(archive, { path: '/etc' });
-    await this.start(container, '--lb-port', this.config.lbPort);
+    await this.start(container, 'lbPort', this.config.lbPort);
     return container;
   }
 
@@ -282,32 +283,29 @@ export class Stack {
 
   private async create(
     options: Dockerode.ContainerCreateOptions,
-    flag?: string,
+    setting?: PortSetting,
     port?: number,
   ): Promise<Dockerode.Container> {
     try {
       return await this.docker.createContainer(options);
     } catch (error) {
-      throw this.explain(error, flag, port);
+      throw await this.explain(error, setting, port);
     }
   }
 
-  private async start(container: Dockerode.Container, flag: string, port: number): Promise<void> {
+  private async start(container: Dockerode.Container, setting: PortSetting, port: number): Promise<void> {
     try {
       await container.start();
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
-      throw this.explain(error, flag, port);
+      throw await this.explain(error, setting, port);
     }
   }
 
-  private explain(error: unknown, flag?: string, port?: number): Error {
+  private async explain(error: unknown, setting?: PortSetting, port?: number): Promise<Error> {
     const message = errorMessage(error);
-    if (flag && port && /port is already allocated|address already in use/i.test(message)) {
-      return new UserError(
-        `Port ${port} on 127.0.0.1 is already in use. Choose another with ${flag} <port>.`,
-        'port-in-use',
-      );
+    if (setting && port && /port is already allocated|address already in use/i.test(message)) {
+      return portInUse(setting, port, setting === 'lbPort' ? 'load balancer' : 'Consul UI and API');
     }
     if (/Conflict.*name/i.test(message)) {
       return new UserError(

@@ -14,6 +14,7 @@ import type {
   LanguageChoice,
   ScaleResponse,
   Settings,
+  SettingsRequest,
   TemplateView,
   TimelineEvent,
   TrafficRequest,
@@ -107,6 +108,7 @@ export interface DashboardStore {
   setTemplate(source: string): Promise<boolean>;
   startDemo(): Promise<boolean>;
   chooseLanguage(choice: LanguageChoice): Promise<boolean>;
+  saveSettings(patch: SettingsRequest): Promise<boolean>;
   openExternal(target: 'lb' | 'consul-ui'): Promise<void>;
 }
 
@@ -308,6 +310,16 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     return saved;
   }
 
+  /** Saves settings from the settings view; the engine restarts when they concern it. */
+  function saveSettings(patch: SettingsRequest): Promise<boolean> {
+    return act(
+      state.settingsAction,
+      () => api.updateSettings(patch),
+      (settings) => (state.settings = settings),
+      true,
+    );
+  }
+
   async function openExternal(target: 'lb' | 'consul-ui'): Promise<void> {
     const reply = await api.openExternal({ target });
     if ('error' in reply) state.demoAction.error = reply.error;
@@ -328,6 +340,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     setTemplate,
     startDemo,
     chooseLanguage,
+    saveSettings,
     openExternal,
   };
 }

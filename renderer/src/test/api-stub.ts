@@ -4,6 +4,7 @@
  */
 import { vi, type Mock } from 'vitest';
 import {
+  DEFAULT_SETTINGS,
   Emitter,
   TOPIC_NAMES,
   operationsFor,
@@ -123,7 +124,7 @@ export function createApiStub(
   replies: Replies = {},
 ): ApiStub {
   let status = initial.status ?? engineStatus();
-  let settings: Settings = { language: 'system' };
+  let settings: Settings = { ...DEFAULT_SETTINGS };
   const emitters = new Map(TOPIC_NAMES.map((topic) => [topic, new Emitter<unknown>()]));
   const defaults: Replies = {
     getStatus: () => status,

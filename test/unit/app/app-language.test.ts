@@ -3,6 +3,7 @@
  * says "system", a language chosen in the tray is saved as the engine host's setting (so the
  * window and browsers follow) and redraws the tray, and error dialogs speak it too.
  */
+import { DEFAULT_SETTINGS } from '../../../contract/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,8 +78,10 @@ describe('the app’s language', () => {
       (i) => i.label === '简体中文',
     )!;
     chinese.click();
-    await vi.waitFor(() => expect(JSON.parse(storage.text ?? '{}')).toEqual({ language: 'zh-CN' }));
-    expect(await running.service.call('getSettings')).toEqual({ language: 'zh-CN' });
+    await vi.waitFor(() =>
+      expect(JSON.parse(storage.text ?? '{}')).toEqual({ ...DEFAULT_SETTINGS, language: 'zh-CN' }),
+    );
+    expect(await running.service.call('getSettings')).toEqual({ ...DEFAULT_SETTINGS, language: 'zh-CN' });
     await vi.waitFor(() => expect(labels()).toContain('显示仪表盘'), { timeout: TRAY_REFRESH_DELAY_MS * 20 });
   });
 

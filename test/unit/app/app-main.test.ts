@@ -122,18 +122,24 @@ describe('the app lifecycle', () => {
     expect(engine.stop).toHaveBeenCalledExactlyOnceWith({ down: true });
   });
 
-  it('the tray toggles the setting and saves it', async () => {
-    await launch();
+  it('the tray toggles the setting and saves it in the one settings store', async () => {
+    const { running } = await launch();
     const tray = FakeTray.instances[0]!;
     const item = tray.menu!.items.find((i) => i.label === 'Remove the demo on quit')!;
     expect(item.checked).toBe(false);
     (item.click as () => void)();
-    await vi.waitFor(async () =>
-      expect(JSON.parse(await readFile(join(userData, 'settings.json'), 'utf8'))).toEqual({
-        stopDemoOnQuit: true,
-      }),
+    await vi.waitFor(() => expect(running!.service.view().settings.stopDemoOnQuit).toBe(true));
+    await vi.waitFor(() =>
+      expect(tray.menu!.items.find((i) => i.label === 'Remove the demo on quit')!.checked).toBe(true),
     );
-    expect(tray.menu!.items.find((i) => i.label === 'Remove the demo on quit')!.checked).toBe(true);
+  });
+
+  it("takes an older version's app settings file over once, and renames it", async () => {
+    await writeFile(join(userData, 'settings.json'), JSON.stringify({ stopDemoOnQuit: true }));
+    const { running } = await launch();
+    expect(running!.service.view().settings.stopDemoOnQuit).toBe(true);
+    expect(await readFile(join(userData, 'settings.json.migrated'), 'utf8')).toContain('stopDemoOnQuit');
+    await expect(readFile(join(userData, 'settings.json'), 'utf8')).rejects.toThrow();
   });
 
   it('rebuilds the tray menu and icon when the engine changes', async () => {

@@ -1,6 +1,7 @@
 /** Engine states and a stand-in engine for the app and service tests, built from one ready status by small changes. */
 import { vi } from 'vitest';
 import {
+  DEFAULT_SETTINGS,
   Emitter,
   type EngineStatus,
   type HitsSnapshot,
@@ -70,7 +71,7 @@ export function trayState(
     phase,
     status,
     traffic: IDLE_TRAFFIC,
-    settings: { language: 'system' },
+    settings: { ...DEFAULT_SETTINGS },
     stopDemoOnQuit: false,
     locale: 'en',
     systemLocale: 'en',

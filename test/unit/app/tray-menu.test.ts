@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { LanguageChoice } from '../../../contract/index.js';
+import { DEFAULT_SETTINGS, type LanguageChoice, type PortSetting } from '../../../contract/index.js';
 import { describe, expect, it, vi } from 'vitest';
 import {
   SCALE_CHOICES,
@@ -20,6 +20,9 @@ function spyActions() {
     openConsulUi: vi.fn<() => void>(),
     showDashboard: vi.fn<() => void>(),
     setStopDemoOnQuit: vi.fn<(value: boolean) => void>(),
+    setOpenAtLogin: vi.fn<(value: boolean) => void>(),
+    openSettings: vi.fn<() => void>(),
+    usePort: vi.fn<(setting: PortSetting, port: number) => void>(),
     setLanguage: vi.fn<(choice: LanguageChoice) => void>(),
     quit: vi.fn<() => void>(),
   } satisfies TrayActions;
@@ -58,6 +61,8 @@ describe('the tray menu', () => {
     expect(m.enabled).toEqual([
       'Show dashboard',
       'Language',
+      'Settings…',
+      'Open at login',
       'Remove the demo on quit',
       'Quit Discovery Tray',
     ]);
@@ -83,6 +88,8 @@ describe('the tray menu', () => {
       'Open Consul UI',
       'Show dashboard',
       'Language',
+      'Settings…',
+      'Open at login',
       'Remove the demo on quit',
       'Quit Discovery Tray',
     ]);
@@ -199,6 +206,8 @@ describe('the tray menu', () => {
     expect(m.enabled).toEqual([
       'Show dashboard',
       'Language',
+      'Settings…',
+      'Open at login',
       'Remove the demo on quit',
       'Quit Discovery Tray',
     ]);
@@ -287,6 +296,8 @@ describe('the tray menu in Simplified Chinese', () => {
       '打开 Consul UI',
       '显示仪表盘',
       '语言',
+      '设置…',
+      '登录时打开',
       '退出时删除演示',
       '退出 Discovery Tray',
     ]);
@@ -305,7 +316,7 @@ describe('the tray menu in Simplified Chinese', () => {
 
   it('offers every language by its own name, the setting checked, and a choice calls setLanguage', () => {
     const items = buildTrayTemplate(
-      view('ready', readyStatus(1), { ...zh, settings: { language: 'en' } }),
+      view('ready', readyStatus(1), { ...zh, settings: { ...DEFAULT_SETTINGS, language: 'en' } }),
       spyActions(),
     );
     const languages = (items.find((i) => i.label === '语言')!.submenu as MenuItemConstructorOptions[]).map(

@@ -1,6 +1,6 @@
 /** The one push policy behind IPC and Server-Sent Events. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Emitter, type TimelineEvent, type TopicName } from '../../../contract/index.js';
+import { DEFAULT_SETTINGS, Emitter, type TimelineEvent, type TopicName } from '../../../contract/index.js';
 import { PushHub, type PushFeeds } from '../../../main/service/push-hub.js';
 import { readyStatus } from '../app/fixtures.js';
 
@@ -20,7 +20,7 @@ function feeds() {
       return { at: 1, source: 'web-logs', backends: [], recent: [] };
     },
     traffic: () => ({ running: trafficRunning, sent: 0, succeeded: 0, failed: 0, byBackend: {} }),
-    settings: () => ({ language: 'system' }),
+    settings: () => ({ ...DEFAULT_SETTINGS }),
     timelineAfter: (after) => timeline.filter((e) => e.seq > after),
     latestSeq: () => timeline.at(-1)?.seq ?? 0,
     onChange: (listener) => changed.on(listener),

@@ -3,6 +3,7 @@
  * (token, JSON, the contract's validator), and the settings pushed over Server-Sent Events to
  * every open dashboard when one of them changes the language.
  */
+import { DEFAULT_SETTINGS } from '../../../contract/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlServer } from '../../../main/server/control-server.js';
 import { DiscoveryService } from '../../../main/service/discovery-service.js';
@@ -40,17 +41,17 @@ function call(method: 'GET' | 'POST', body?: unknown): Promise<Response> {
 
 describe('settings over the control API', () => {
   it('reads, patches and refuses what can never be right', async () => {
-    expect(await (await call('GET')).json()).toEqual({ result: { language: 'system' } });
+    expect(await (await call('GET')).json()).toEqual({ result: { ...DEFAULT_SETTINGS, language: 'system' } });
     const saved = await call('POST', { language: 'zh-CN' });
     expect(saved.status).toBe(200);
-    expect(await saved.json()).toEqual({ result: { language: 'zh-CN' } });
-    expect(JSON.parse(storage.text!)).toEqual({ language: 'zh-CN' });
+    expect(await saved.json()).toEqual({ result: { ...DEFAULT_SETTINGS, language: 'zh-CN' } });
+    expect(JSON.parse(storage.text!)).toEqual({ ...DEFAULT_SETTINGS, language: 'zh-CN' });
     const bad = await call('POST', { language: 'fr' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
       error: { code: 'bad-request', message: expect.stringContaining('language must be one of') as unknown },
     });
-    expect(await (await call('GET')).json()).toEqual({ result: { language: 'zh-CN' } });
+    expect(await (await call('GET')).json()).toEqual({ result: { ...DEFAULT_SETTINGS, language: 'zh-CN' } });
     const noToken = await fetch(`${server.address.url}/api/settings`);
     expect(noToken.status).toBe(401);
   });
@@ -73,10 +74,13 @@ describe('settings over the control API', () => {
     };
     try {
       await readUntil(() => settingsEvents().length >= 1);
-      expect(settingsEvents()).toEqual([{ language: 'system' }]);
+      expect(settingsEvents()).toEqual([{ ...DEFAULT_SETTINGS, language: 'system' }]);
       await call('POST', { language: 'en' });
       await readUntil(() => settingsEvents().length >= 2);
-      expect(settingsEvents()).toEqual([{ language: 'system' }, { language: 'en' }]);
+      expect(settingsEvents()).toEqual([
+        { ...DEFAULT_SETTINGS, language: 'system' },
+        { ...DEFAULT_SETTINGS, language: 'en' },
+      ]);
     } finally {
       abort.abort();
     }
