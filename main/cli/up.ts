@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { defaultEngineConfig, type EngineConfig } from '../engine/engine-config.js';
 import { UserError } from '../engine/errors.js';
+import { consulServerCount } from '../engine/stack/consul-cluster.js';
 import { isIPv4 } from '../engine/registrator/validation.js';
 import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
@@ -36,6 +37,7 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
       'consul-port': { type: 'string' },
       'api-port': { type: 'string' },
       'consul-image': { type: 'string' },
+      'consul-servers': { type: 'string' },
       'lb-image': { type: 'string' },
       'web-image': { type: 'string' },
       consul: { type: 'string' },
@@ -60,9 +62,18 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
   config.lbPort = port(values['lb-port'], '--lb-port') ?? config.lbPort;
   config.consulPort = port(values['consul-port'], '--consul-port') ?? config.consulPort;
   if (values['consul-image']) config.images.consul = values['consul-image'];
+  if (values['consul-servers'] !== undefined) {
+    try {
+      config.consulServers = consulServerCount(values['consul-servers']);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   if (values['lb-image']) config.images.lb = values['lb-image'];
   if (values['web-image']) config.images.web = values['web-image'];
   if (values.consul) config.consulAddress = values.consul;
+  if (values.consul && (config.consulServers ?? 1) > 1)
+    throw new UsageError('--consul-servers starts the demo its own cluster; leave it out with --consul ADDR');
   if (values['docker-host']) config.dockerHost = values['docker-host'];
   if (process.env.DISCOVERY_TRAY_CONSUL_TOKEN) config.consulToken = process.env.DISCOVERY_TRAY_CONSUL_TOKEN;
   if (values.template) config.templatePath = values.template;
