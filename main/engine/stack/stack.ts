@@ -124,7 +124,7 @@ export class Stack {
   }
 
   /** The demo Consul dev server, adopted or created; resolves with its host port. */
-  async ensureConsul(): Promise<{ port: number; adopted: boolean }> {
+  async ensureConsul(): Promise<{ port: number; adopted: boolean; ports?: number[] }> {
     if ((this.config.consulServers ?? 1) > 1 || (await this.containers('consul')).length > 1) {
       const cluster = await ensureConsulCluster(
         this.docker,
@@ -134,7 +134,7 @@ export class Stack {
         this.progress,
       );
       // The engine talks to the first server; every server answers for the whole cluster.
-      return { port: cluster.ports[0]!, adopted: cluster.adopted };
+      return { port: cluster.ports[0]!, adopted: cluster.adopted, ports: cluster.ports };
     }
     const [existing] = await this.containers('consul');
     if (existing) {
