@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../engine/engine.js';
 import { defaultEngineConfig } from '../engine/engine-config.js';
 import { UserError } from '../engine/errors.js';
+import { consulServerCount } from '../engine/stack/consul-cluster.js';
 import { isIPv4 } from '../engine/registrator/validation.js';
 import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
@@ -47,6 +48,7 @@ export function parseUpOptions(args: string[]): {
       'consul-port': { type: 'string' },
       'api-port': { type: 'string' },
       'consul-image': { type: 'string' },
+      'consul-servers': { type: 'string' },
       'lb-image': { type: 'string' },
       'web-image': { type: 'string' },
       consul: { type: 'string' },
@@ -77,7 +79,16 @@ export function parseUpOptions(args: string[]): {
   if (values['lb-image']) images.lb = values['lb-image'];
   if (values['web-image']) images.web = values['web-image'];
   if (Object.keys(images).length > 0) config.images = images;
+  if (values['consul-servers'] !== undefined) {
+    try {
+      config.consulServers = consulServerCount(values['consul-servers']);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   if (values.consul) config.consulAddress = values.consul;
+  if (values.consul && (config.consulServers ?? 1) > 1)
+    throw new UsageError('--consul-servers starts the demo its own cluster; leave it out with --consul ADDR');
   if (values['docker-host']) config.dockerHost = values['docker-host'];
   if (values.template) config.templatePath = values.template;
   if (values.wait) {

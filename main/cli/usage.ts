@@ -39,6 +39,8 @@ Options:
   --lb-port P         LB port on 127.0.0.1 (default 8080)
   --consul-port P     Consul UI/API port on 127.0.0.1 (default 8500)
   --api-port P        control API port on 127.0.0.1 (default: any free port)
+  --consul-servers N  1 (default: a Consul dev server), 3 or 5: a real Consul cluster, one
+                      127.0.0.1 port per server from --consul-port on
   --consul-image I    Consul image (default hashicorp/consul:1.20; env DISCOVERY_TRAY_CONSUL_IMAGE)
   --lb-image I        nginx image (default nginx:alpine; env DISCOVERY_TRAY_LB_IMAGE)
   --web-image I       web image (default: simple-web built locally; env DISCOVERY_TRAY_WEB_IMAGE)

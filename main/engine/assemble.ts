@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Emitter, HitsSnapshot } from '../../contract/index.js';
 import { ConsulLiveness } from './consul/consul-liveness.js';
 import { CatalogWatch } from './consul/catalog-watch.js';
+import { ConsulServers } from './consul/consul-servers.js';
 import {
   callTimeout,
   consulUrl,
@@ -135,14 +136,33 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
 
     await stack.preflight({ managedConsul: !config.consulAddress });
     const network = await stack.ensureNetwork();
-    const consulEndpoint = config.consulAddress
+    const managed = config.consulAddress ? undefined : await stack.ensureConsul();
+    const firstEndpoint = config.consulAddress
       ? parseConsulAddress(config.consulAddress, config.consulToken)
-      : parseConsulAddress(`127.0.0.1:${(await stack.ensureConsul()).port}`);
-    const consul = createConsulClient(consulEndpoint);
-    progress(`waiting for Consul at ${consulUrl(consulEndpoint)}`);
-    await waitForConsul(consul, consulUrl(consulEndpoint), 30_000);
+      : parseConsulAddress(`127.0.0.1:${managed!.port}`);
+    const consul = createConsulClient(firstEndpoint);
+    progress(`waiting for Consul at ${consulUrl(firstEndpoint)}`);
+    await waitForConsul(consul, consulUrl(firstEndpoint), 30_000);
 
-    const liveness = new ConsulLiveness(consul);
+    // A cluster: when the server in use stops answering, move to another (the status follows).
+    const partsRef: { current?: EngineParts } = {};
+    const servers =
+      managed?.ports && managed.ports.length > 1
+        ? new ConsulServers(
+            consul,
+            managed.ports.map((port) => parseConsulAddress(`127.0.0.1:${port}`)),
+            (from, to) => {
+              if (partsRef.current) partsRef.current.consulEndpoint = to;
+              timeline.record({
+                kind: 'warning',
+                message: `Consul server ${consulUrl(from)} stopped answering; the engine moved to ${consulUrl(to)}`,
+              });
+            },
+          )
+        : undefined;
+    await servers?.preferLeader(2000);
+    const consulEndpoint = servers?.endpoint ?? firstEndpoint;
+    const liveness = new ConsulLiveness(consul, servers ? { servers } : {});
     registration.push('Consul liveness', () => liveness.stop());
     // The Compose replicas the engine starts are held until they listen, as its own web: a late-bound reference.
     const composeRef: { current?: ComposeScaling } = {};
@@ -257,6 +277,7 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
       catalog,
       retired,
     };
+    partsRef.current = parts;
     return {
       parts,
       dispose: async ({ down }) => {

@@ -22,6 +22,7 @@ export type EngineFlags = Partial<
     | 'templatePath'
     | 'wait'
     | 'registration'
+    | 'consulServers'
   >
 > & { images?: Partial<StackImages> };
 

@@ -23,6 +23,8 @@ export interface ConsulLivenessOptions {
   maxRetryDelayMs?: number;
   /** How long one probe may take before it counts as a failure. */
   probeTimeoutMs?: number;
+  /** A cluster: probe every server, and move to one that answers (consul-servers.ts). */
+  servers?: { findLive(timeoutMs: number): Promise<boolean> };
 }
 
 export class ConsulLiveness {
@@ -124,7 +126,12 @@ export class ConsulLiveness {
         await delay(this.backoff.next(), this.abort.signal);
         if (this.abort.signal.aborted) return;
         try {
-          const leader = await this.consul.status.leader(callTimeout(this.options.probeTimeoutMs ?? 1000));
+          const timeoutMs = this.options.probeTimeoutMs ?? 1000;
+          if (this.options.servers) {
+            if (await this.options.servers.findLive(timeoutMs)) break;
+            continue;
+          }
+          const leader = await this.consul.status.leader(callTimeout(timeoutMs));
           if (leader) break;
         } catch {
           // Still away: try again after the next backoff step.

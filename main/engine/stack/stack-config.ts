@@ -17,6 +17,8 @@ export interface StackConfig {
   /** A user's own Consul (HOST:PORT) instead of the demo container. */
   consulAddress?: string;
   consulToken?: string;
+  /** 1 (default): a Consul dev server; 3 or 5: a real cluster of server agents (consul-cluster.ts). */
+  consulServers?: 1 | 3 | 5;
 }
 
 export const DEFAULT_WEB_IMAGE = 'discovery-tray/simple-web:latest';

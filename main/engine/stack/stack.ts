@@ -23,6 +23,7 @@ import {
   mainConfig,
   supervisorScript,
 } from '../lb/nginx-files.js';
+import { ensureConsulCluster } from './consul-cluster.js';
 import { buildSimpleWeb, ensureImage, simpleWebIsStale, type ProgressReporter } from './images.js';
 import { assertPortFree, portInUse } from './port-check.js';
 import {
@@ -124,7 +125,18 @@ export class Stack {
   }
 
   /** The demo Consul dev server, adopted or created; resolves with its host port. */
-  async ensureConsul(): Promise<{ port: number; adopted: boolean }> {
+  async ensureConsul(): Promise<{ port: number; adopted: boolean; ports?: number[] }> {
+    if ((this.config.consulServers ?? 1) > 1 || (await this.containers('consul')).length > 1) {
+      const cluster = await ensureConsulCluster(
+        this.docker,
+        this.config,
+        this.names.network,
+        await this.containers('consul'),
+        this.progress,
+      );
+      // The engine talks to the first server; every server answers for the whole cluster.
+      return { port: cluster.ports[0]!, adopted: cluster.adopted, ports: cluster.ports };
+    }
     const [existing] = await this.containers('consul');
     if (existing) {
       if (!existing.running) await this.docker.getContainer(existing.id).start();
