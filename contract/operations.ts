@@ -20,6 +20,7 @@ import type { Settings } from './settings.js';
 import type {
   EngineStatus,
   HitsSnapshot,
+  ImageProgress,
   ScaleResponse,
   ServiceView,
   TemplateView,
@@ -123,6 +124,15 @@ export const OPERATIONS = {
     errors: ['bad-request'],
     audience: 'ui',
     summary: 'timeline events after a sequence number (all kept events without one)',
+  },
+  getProgress: {
+    method: 'GET',
+    path: '/api/progress',
+    request: noRequest,
+    result: returns<ImageProgress[]>(),
+    errors: [],
+    audience: 'ui',
+    summary: 'the images the last start pulled or built, each with its progress (bytes, layers, percent)',
   },
   getTemplate: {
     method: 'GET',

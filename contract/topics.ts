@@ -5,7 +5,7 @@
  */
 import { returns, type OperationName, type Returns } from './operations.js';
 import type { Settings } from './settings.js';
-import type { EngineStatus, HitsSnapshot, TimelineEvent, TrafficStatus } from './views.js';
+import type { EngineStatus, HitsSnapshot, ImageProgress, TimelineEvent, TrafficStatus } from './views.js';
 
 export const PUSH_INTERVAL_MS = 1000;
 
@@ -24,6 +24,8 @@ export const TOPICS = {
   traffic: { payload: returns<TrafficStatus>(), readBy: 'getTraffic' },
   /** The settings, when any of them changed (from any front end). */
   settings: { payload: returns<Settings>(), readBy: 'getSettings' },
+  /** Each image the engine pulls or builds while it starts (bytes, layers, percent), when one moved. */
+  progress: { payload: returns<ImageProgress[]>(), readBy: 'getProgress' },
 } as const satisfies Record<string, { payload: Returns<unknown>; readBy: OperationName }>;
 
 export type TopicName = keyof typeof TOPICS;

@@ -163,6 +163,8 @@ export interface EngineStatus {
   servicesNotShown?: number;
   /** The last start failed on a port in use: which setting, and the next free port to offer. */
   portInUse?: PortOffer;
+  /** While the engine starts: each image it pulls or builds, in the order they started. */
+  preparing?: ImageProgress[];
 }
 
 export interface ScaleResponse {
@@ -250,4 +252,25 @@ export interface TrafficStatus {
 export interface TemplateView {
   name: string;
   source: string;
+}
+
+export type ImagePhase = 'pulling' | 'building' | 'done' | 'failed';
+
+/** One image being pulled or built, from Docker's progress stream (pushed as the `progress` topic). */
+export interface ImageProgress {
+  image: string;
+  phase: ImagePhase;
+  /** Layers of the image being pulled (for a build: of its base image) that are in place. */
+  layersDone: number;
+  layersTotal: number;
+  /** Bytes downloaded, of the layers whose size Docker has told (it tells as each layer starts). */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Build steps finished and in all ("Step 3/7"); 0 for a pull. */
+  stepsDone: number;
+  stepsTotal: number;
+  /** 0–100; null until Docker has said how much there is. 100 only when done. */
+  percent: number | null;
+  /** The last thing Docker said that a person reads: a build step, a retry, the final status, the error. */
+  message: string;
 }

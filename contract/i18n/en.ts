@@ -334,4 +334,21 @@ export const en = {
     trayUseFreeLbPort: 'Use port {port} for the load balancer',
     trayUseFreeConsulPort: 'Use port {port} for Consul',
   },
+  progress: {
+    title: 'Preparing images',
+    meta: 'The first start pulls and builds the images; later starts reuse them.',
+    phase: { pulling: 'pulling', building: 'building', done: 'ready', failed: 'failed' },
+    waiting: 'waiting for Docker…',
+    steps: 'step {done} of {total}',
+    layers: '{done} of {total} layers',
+    megabytes: '{done} of {total} MB',
+    trayImage: '{image} {percent} %',
+    trayLine: 'Preparing images: {images}…',
+    tooltip: 'Discovery Tray: preparing images: {images}…',
+  },
+  lifecycle: {
+    dashboardCrashed: 'The dashboard window stopped ({reason}) and was reloaded.',
+    dashboardGaveUp:
+      'The dashboard window stopped ({reason}) {count} times in a row; open it again from the tray.',
+  },
 };

@@ -322,4 +322,20 @@ export const zhCN: Messages = {
     trayUseFreeLbPort: '负载均衡器使用端口 {port}',
     trayUseFreeConsulPort: 'Consul 使用端口 {port}',
   },
+  progress: {
+    title: '正在准备镜像',
+    meta: '首次启动会拉取并构建镜像；之后的启动直接复用。',
+    phase: { pulling: '拉取中', building: '构建中', done: '就绪', failed: '失败' },
+    waiting: '等待 Docker…',
+    steps: '第 {done} / {total} 步',
+    layers: '{done} / {total} 层',
+    megabytes: '{done} / {total} MB',
+    trayImage: '{image} {percent} %',
+    trayLine: '正在准备镜像：{images}…',
+    tooltip: 'Discovery Tray：正在准备镜像：{images}…',
+  },
+  lifecycle: {
+    dashboardCrashed: '仪表板窗口已停止（{reason}），已重新加载。',
+    dashboardGaveUp: '仪表板窗口连续 {count} 次停止（{reason}）；请从托盘重新打开。',
+  },
 };

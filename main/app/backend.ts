@@ -48,7 +48,10 @@ async function refuseIfAnotherEngineRuns(): Promise<void> {
 export function createBackend(host: AppHost): Backend {
   // Each start builds the engine from the settings (settings-apply.ts); a change restarts it.
   const settings = new SettingsStore(settingsFileStorage());
-  const engine = new Engine(defaultEngineConfig(), (message) => console.log(`  … ${message}`));
+  // The window and the tray show each image's figures; the log keeps the other steps and each image's end.
+  const engine = new Engine(defaultEngineConfig(), (message, image) => {
+    if (!image || image.phase === 'done' || image.phase === 'failed') console.log(`  … ${message}`);
+  });
   const settingsApplier = new SettingsApplier(engine, settings);
   const token = newToken();
   let port: number | undefined;

@@ -16,6 +16,7 @@ import {
 import type { DemoView } from '../service/discovery-service.js';
 import { translatorFor } from './translator.js';
 import { settingsMenuItems, type TraySettingsActions } from './tray-settings-menu.js';
+import { preparingLine, preparingTooltip } from './tray-progress.js';
 
 /** Everything the tray draws from: the demo's view and the app's own setting. */
 export interface TrayState extends DemoView {
@@ -143,6 +144,7 @@ export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuIt
 
   const statusLines: MenuItemConstructorOptions[] = [
     info(phaseLine(view, t)),
+    ...(phase === 'starting' ? [preparingLine(status, t)].filter((l) => l !== undefined).map(info) : []),
     info(dockerLine(status, t)),
     info(consulLine(status, t)),
     info(t('tray.lb', { url: status.lb.url })),
@@ -217,7 +219,8 @@ export function trayLook(view: TrayState): { icon: TrayIconState; tooltip: strin
   const { status } = view;
   const { running, desired } = webService(status);
   if (view.phase === 'failed') return { icon: 'error', tooltip: t('tray.tooltipFailed') };
-  if (view.phase === 'starting') return { icon: 'working', tooltip: t('tray.tooltipStarting') };
+  if (view.phase === 'starting')
+    return { icon: 'working', tooltip: preparingTooltip(status, t) ?? t('tray.tooltipStarting') };
   if (view.phase === 'stopping') return { icon: 'working', tooltip: t('tray.tooltipStopping') };
   if (view.phase === 'stopped') return { icon: 'ready', tooltip: t('tray.tooltipStopped') };
   if (!status.docker.connected) return { icon: 'error', tooltip: t('tray.tooltipDockerDown') };

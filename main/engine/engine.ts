@@ -10,6 +10,7 @@ import { ownerId } from './registrator/ownership.js';
 import { connectDocker } from './docker/docker-connection.js';
 import type { EngineConfig } from './engine-config.js';
 import type { ProgressReporter } from './stack/images.js';
+import { ProgressBoard } from './stack/progress-board.js';
 import { Stack } from './stack/stack.js';
 import { STATUS_TIMELINE_LENGTH, engineStatusView } from './status-view.js';
 import { Timeline } from './timeline.js';
@@ -24,15 +25,28 @@ export class Engine {
   /** One aggregated hits snapshot about once a second, while hits come in. */
   readonly hitsChanged = new Emitter<HitsSnapshot>();
   readonly traffic: TrafficGenerator;
+  /** Each image the current (or last) start pulls or builds, with its progress. */
+  readonly images = new ProgressBoard();
   private assembled: AssembledEngine | undefined;
   private state: EngineStatus['state'] = 'starting';
+  /** True while start() runs: the status then carries the images' progress. */
+  private preparing = false;
+  private readonly progress: ProgressReporter;
 
   constructor(
     private configuration: EngineConfig,
-    private readonly progress: ProgressReporter = () => undefined,
+    progress: ProgressReporter = () => undefined,
   ) {
     this.traffic = new TrafficGenerator(() => `http://127.0.0.1:${this.lbPort}/`);
     this.timeline.subscribe(() => this.changed.emit());
+    // Every front end sees the same figures: the host's reporter (a terminal's lines) and the board.
+    this.progress = (message, image) => {
+      if (image) this.images.update(image);
+      progress(message, image);
+    };
+    this.images.changed.on(() => {
+      if (this.preparing) this.changed.emit();
+    });
   }
 
   get config(): EngineConfig {
@@ -58,12 +72,19 @@ export class Engine {
   /** Brings the stack up (adopting one that runs), starts every part, and scales web to what was asked. */
   async start(): Promise<void> {
     this.state = 'starting';
-    const assembled = await assemble(this.config, {
-      timeline: this.timeline,
-      progress: this.progress,
-      changed: this.changed,
-      hits: this.hitsChanged,
-    });
+    this.images.clear();
+    this.preparing = true;
+    let assembled: AssembledEngine;
+    try {
+      assembled = await assemble(this.config, {
+        timeline: this.timeline,
+        progress: this.progress,
+        changed: this.changed,
+        hits: this.hitsChanged,
+      });
+    } finally {
+      this.preparing = false;
+    }
     this.assembled = assembled;
     const { stack, scaler, retired } = assembled.parts;
     // Web containers retired for another image are started again, as many as ran.
@@ -98,6 +119,12 @@ export class Engine {
   }
 
   status(): EngineStatus {
+    const preparing = this.preparing ? this.images.list() : [];
+    const status = this.statusView();
+    return preparing.length > 0 ? { ...status, preparing } : status;
+  }
+
+  private statusView(): EngineStatus {
     const parts = this.parts;
     return engineStatusView({
       state: this.state,

@@ -10,6 +10,7 @@ import {
   type EngineStatus,
   type Handlers,
   type HitsSnapshot,
+  type ImageProgress,
   type OperationName,
   type ParsedRequestOf,
   type RequestOf,
@@ -35,7 +36,16 @@ import { PortInUseError } from '../engine/stack/port-check.js';
 /** What the service needs of the engine: the Engine class's own shape, so a test can stand in for it. */
 export type EngineRuntime = Pick<
   Engine,
-  'start' | 'stop' | 'removeStack' | 'status' | 'parts' | 'timeline' | 'traffic' | 'changed' | 'hitsChanged'
+  | 'start'
+  | 'stop'
+  | 'removeStack'
+  | 'status'
+  | 'parts'
+  | 'timeline'
+  | 'traffic'
+  | 'changed'
+  | 'hitsChanged'
+  | 'images'
 >;
 
 /** Where the demo is in its life (the engine alone cannot say "failed to start"). */
@@ -124,6 +134,7 @@ export class DiscoveryService implements Handlers {
       hits: () => this.getHits(),
       traffic: () => this.getTraffic(),
       settings: () => this.settings.get(),
+      progress: () => this.getProgress(),
       timelineAfter: (afterSeq) => engine.timeline.list(afterSeq),
       latestSeq: () => engine.timeline.latestSeq,
       onChange: (listener: (topic: TopicName) => void) => {
@@ -133,6 +144,7 @@ export class DiscoveryService implements Handlers {
           engine.traffic.onChange(() => listener('traffic')),
           engine.timeline.subscribe(() => listener('timeline')),
           this.settings.changed.on(() => listener('settings')),
+          engine.images.changed.on(() => listener('progress')),
         ];
         return () => off.forEach((unsubscribe) => unsubscribe());
       },
@@ -182,6 +194,11 @@ export class DiscoveryService implements Handlers {
     const parts = this.running();
     if (composeScaleTarget(request.service)) return parts.compose.scale(request.service, request.count);
     return parts.scaler.scale(request.service, request.count);
+  }
+
+  /** The images the last start pulled or built, with how far each got. */
+  getProgress(): ImageProgress[] {
+    return this.engine.images.list();
   }
 
   getHits(): HitsSnapshot {

@@ -8,6 +8,7 @@ import {
   PUSH_INTERVAL_MS,
   type EngineStatus,
   type HitsSnapshot,
+  type ImageProgress,
   type Settings,
   type TimelineEvent,
   type TopicName,
@@ -21,6 +22,8 @@ export interface PushFeeds {
   hits(): HitsSnapshot;
   traffic(): TrafficStatus;
   settings(): Settings;
+  /** The images of the current (or last) start, with their progress. */
+  progress(): ImageProgress[];
   /** Events with a sequence number above `afterSeq`, oldest first. */
   timelineAfter(afterSeq: number): TimelineEvent[];
   /** The newest event's sequence number (0 before the first). */
@@ -54,7 +57,7 @@ export class PushHub {
   }
 
   /**
-   * Sends the whole picture now (status, hits, traffic, settings, and the timeline after `afterSeq` when
+   * Sends the whole picture now (status, hits, traffic, settings, progress, and the timeline after `afterSeq` when
    * given), then batched changes until the returned function detaches it.
    */
   attach(sender: PushSender, options: { afterSeq?: number } = {}): () => void {
@@ -65,6 +68,7 @@ export class PushHub {
     sender.send('hits', this.feeds.hits());
     sender.send('traffic', this.feeds.traffic());
     sender.send('settings', this.feeds.settings());
+    sender.send('progress', this.feeds.progress());
     if (options.afterSeq !== undefined) this.sendTimeline(subscriber);
     return () => this.detach(subscriber);
   }
@@ -79,6 +83,7 @@ export class PushHub {
     if (this.dirty.has('hits')) payloads.hits = this.feeds.hits();
     if (this.dirty.has('traffic')) payloads.traffic = traffic;
     if (this.dirty.has('settings')) payloads.settings = this.feeds.settings();
+    if (this.dirty.has('progress')) payloads.progress = this.feeds.progress();
     const timelineDirty = this.dirty.has('timeline');
     this.dirty.clear();
     for (const subscriber of this.subscribers) {
@@ -86,6 +91,7 @@ export class PushHub {
       if (payloads.hits) subscriber.sender.send('hits', payloads.hits);
       if (payloads.traffic) subscriber.sender.send('traffic', payloads.traffic);
       if (payloads.settings) subscriber.sender.send('settings', payloads.settings);
+      if (payloads.progress) subscriber.sender.send('progress', payloads.progress);
       if (timelineDirty) this.sendTimeline(subscriber);
     }
   }

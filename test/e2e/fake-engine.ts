@@ -94,6 +94,7 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
     updateSettings: (patch) => settings.update(patch),
     getHits: hits,
     getTraffic: traffic,
+    getProgress: () => [],
     getTimeline: (request) => timeline.filter((e) => e.seq > (request?.after ?? 0)),
     getTemplate: () => ({ name: 'nginx.ctmpl', source: 'x' }),
     scale: ({ count: wanted }) => {
@@ -145,6 +146,7 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
       hits,
       traffic,
       settings: () => settings.get(),
+      progress: () => [],
       timelineAfter: (after) => timeline.filter((e) => e.seq > after),
       latestSeq: () => seq,
       onChange: (listener) => changed.on(listener),

@@ -9,25 +9,10 @@
  * second) and at once when the phase or the build step changes.
  */
 
-export type ImagePhase = 'pulling' | 'building' | 'done' | 'failed';
+import type { ImagePhase, ImageProgress } from '../../../contract/index.js';
 
-export interface ImageProgress {
-  image: string;
-  phase: ImagePhase;
-  /** Layers of the image being pulled (for a build: of its base image) that are in place. */
-  layersDone: number;
-  layersTotal: number;
-  /** Bytes downloaded, of the layers whose size Docker has told (it tells as each layer starts). */
-  bytesDone: number;
-  bytesTotal: number;
-  /** Build steps finished and in all ("Step 3/7"); 0 for a pull. */
-  stepsDone: number;
-  stepsTotal: number;
-  /** 0–100; null until Docker has said how much there is. 100 only when done. */
-  percent: number | null;
-  /** The last thing Docker said that a person reads: a build step, a retry, the final status, the error. */
-  message: string;
-}
+// The figure is part of the contract (the `progress` topic); the engine makes it.
+export type { ImagePhase, ImageProgress };
 
 /** One object of Docker's progress stream (pull, build). */
 export interface DockerProgressEvent {

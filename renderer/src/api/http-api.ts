@@ -308,7 +308,7 @@ function isApiResult(payload: unknown): payload is ApiResult<unknown> {
 
 /** A cheap shape check, so that a malformed event can never replace good state. */
 function looksLike(topic: TopicName, payload: unknown): boolean {
-  if (topic === 'timeline') return Array.isArray(payload);
+  if (topic === 'timeline' || topic === 'progress') return Array.isArray(payload);
   if (typeof payload !== 'object' || payload === null) return false;
   if (topic === 'status') return 'state' in payload && 'services' in payload;
   if (topic === 'hits') return Array.isArray((payload as { backends?: unknown }).backends);

@@ -11,6 +11,7 @@ import type {
   DiscoveryTrayApi,
   EngineStatus,
   HitsSnapshot,
+  ImageProgress,
   LanguageChoice,
   ScaleResponse,
   Settings,
@@ -91,6 +92,8 @@ export interface DashboardState {
   settingsAction: ActionState;
   /** Bumped on every hits snapshot; the chart reads `series` when it changes. */
   hitsVersion: number;
+  /** The images the engine's last start pulled or built, each with its progress. */
+  progress: ImageProgress[];
 }
 
 export interface DashboardStore {
@@ -132,6 +135,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     demoAction: { pending: false, error: undefined },
     settingsAction: { pending: false, error: undefined },
     hitsVersion: 0,
+    progress: [],
   });
   const unsubscribers: (() => void)[] = [];
 
@@ -194,6 +198,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
       api.subscribe('timeline', addTimeline),
       api.subscribe('traffic', (traffic) => (state.traffic = traffic)),
       api.subscribe('settings', (settings) => (state.settings = settings)),
+      api.subscribe('progress', (progress) => (state.progress = progress)),
     );
     const [, hits, traffic, timeline, settings] = await Promise.all([
       refreshStatus(),
@@ -206,6 +211,8 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     if ('result' in hits) setHits(hits.result);
     if ('result' in traffic) state.traffic = traffic.result;
     if ('result' in timeline) addTimeline(timeline.result);
+    const progress = await api.getProgress();
+    if ('result' in progress) state.progress = progress.result;
     await loadTemplate();
   }
 

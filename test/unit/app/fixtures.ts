@@ -9,6 +9,7 @@ import {
 } from '../../../contract/index.js';
 import type { TrayState } from '../../../main/app/tray-menu.js';
 import type { EngineParts } from '../../../main/engine/engine.js';
+import { ProgressBoard } from '../../../main/engine/stack/progress-board.js';
 import { Timeline } from '../../../main/engine/timeline.js';
 import { TrafficGenerator } from '../../../main/engine/traffic/traffic-generator.js';
 import type { EngineRuntime } from '../../../main/service/discovery-service.js';
@@ -89,6 +90,7 @@ export class FakeRuntime implements EngineRuntime {
   readonly changed = new Emitter<void>();
   readonly hitsChanged = new Emitter<HitsSnapshot>();
   readonly traffic = new TrafficGenerator(() => 'http://127.0.0.1:9/');
+  readonly images = new ProgressBoard();
   current: EngineStatus = idleStatus();
   private started = false;
   readonly scaler = {

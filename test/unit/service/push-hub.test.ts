@@ -1,6 +1,12 @@
 /** The one push policy behind IPC and Server-Sent Events. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS, Emitter, type TimelineEvent, type TopicName } from '../../../contract/index.js';
+import {
+  DEFAULT_SETTINGS,
+  Emitter,
+  type ImageProgress,
+  type TimelineEvent,
+  type TopicName,
+} from '../../../contract/index.js';
 import { PushHub, type PushFeeds } from '../../../main/service/push-hub.js';
 import { readyStatus } from '../app/fixtures.js';
 
@@ -9,6 +15,7 @@ function feeds() {
   const timeline: TimelineEvent[] = [];
   let status = readyStatus(1);
   let trafficRunning = false;
+  let images: ImageProgress[] = [];
   const reads = { status: 0, hits: 0 };
   const source: PushFeeds = {
     status: () => {
@@ -21,6 +28,7 @@ function feeds() {
     },
     traffic: () => ({ running: trafficRunning, sent: 0, succeeded: 0, failed: 0, byBackend: {} }),
     settings: () => ({ ...DEFAULT_SETTINGS }),
+    progress: () => images,
     timelineAfter: (after) => timeline.filter((e) => e.seq > after),
     latestSeq: () => timeline.at(-1)?.seq ?? 0,
     onChange: (listener) => changed.on(listener),
@@ -44,6 +52,10 @@ function feeds() {
     setStatus: (web: number) => {
       status = readyStatus(web);
       changed.emit('status');
+    },
+    setProgress: (next: ImageProgress[]) => {
+      images = next;
+      changed.emit('progress');
     },
     setTraffic: (running: boolean) => {
       trafficRunning = running;
@@ -70,11 +82,11 @@ describe('the push hub', () => {
     const hub = new PushHub(f.source, 1000);
     const fresh = recorder();
     hub.attach(fresh.sender);
-    expect(fresh.topics()).toEqual(['status', 'hits', 'traffic', 'settings']);
+    expect(fresh.topics()).toEqual(['status', 'hits', 'traffic', 'settings', 'progress']);
     const resuming = recorder();
     hub.attach(resuming.sender, { afterSeq: 1 });
-    expect(resuming.topics()).toEqual(['status', 'hits', 'traffic', 'settings', 'timeline']);
-    expect((resuming.sent[4]!.payload as TimelineEvent[]).map((e) => e.seq)).toEqual([2, 3]);
+    expect(resuming.topics()).toEqual(['status', 'hits', 'traffic', 'settings', 'progress', 'timeline']);
+    expect((resuming.sent[5]!.payload as TimelineEvent[]).map((e) => e.seq)).toEqual([2, 3]);
     hub.close();
   });
 
@@ -100,6 +112,32 @@ describe('the push hub', () => {
     // Nothing changed: nothing is sent.
     vi.advanceTimersByTime(3000);
     expect(a.sent).toHaveLength(2);
+    hub.close();
+  });
+
+  it('sends image progress as one coalesced message per interval, the latest figures only', () => {
+    vi.useFakeTimers();
+    const f = feeds();
+    const hub = new PushHub(f.source, 1000);
+    const a = recorder();
+    hub.attach(a.sender);
+    a.sent.length = 0;
+    const figure = (percent: number): ImageProgress => ({
+      image: 'nginx:1.27-alpine',
+      phase: 'pulling',
+      layersDone: 1,
+      layersTotal: 7,
+      bytesDone: percent * 1000,
+      bytesTotal: 100_000,
+      stepsDone: 0,
+      stepsTotal: 0,
+      percent,
+      message: '',
+    });
+    for (const percent of [10, 20, 45]) f.setProgress([figure(percent)]);
+    vi.advanceTimersByTime(1000);
+    expect(a.topics()).toEqual(['progress']);
+    expect((a.sent[0]!.payload as ImageProgress[])[0]!.percent).toBe(45);
     hub.close();
   });
 
