@@ -228,5 +228,5 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
   installAppMenu(platform);
   if (platform === 'darwin') reopenOnActivate(showDashboard);
 
-  return { service, showDashboard, settings: () => settings, shutdown: quit.shutdown };
+  return { service, showDashboard, settings: () => settings, shutdown: () => quit.shutdown() };
 }

@@ -142,7 +142,9 @@ export function crashRecovery(reporting: CrashReporting): (window: BrowserWindow
       reloads = reloads.filter((time) => at - time < MINUTE_MS);
       if (reloads.length >= CRASH_RELOADS_PER_MINUTE) {
         const message = reporting.gaveUp(details.reason, reloads.length + 1);
-        console.error(`Dashboard renderer gone (${details.reason}, exit code ${details.exitCode}); not reloading.`);
+        console.error(
+          `Dashboard renderer gone (${details.reason}, exit code ${details.exitCode}); not reloading.`,
+        );
         notify(message);
         window.destroy();
         return;
