@@ -35,9 +35,6 @@ import { TrayController } from './tray.js';
 /** What "Send traffic" in the tray starts: a steady, visible load that ends by itself. */
 export const TRAY_TRAFFIC = { ratePerSecond: 20, durationSeconds: 600 } as const;
 
-/** Quitting never hangs on a stuck engine: after this the app quits anyway. */
-export { QUIT_TIMEOUT_MS } from './lifecycle.js';
-
 export interface AppDependencies {
   /** The folder holding package.json, assets/, out/ and renderer/dist. */
   appRoot: string;
