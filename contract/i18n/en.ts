@@ -349,6 +349,6 @@ export const en = {
   lifecycle: {
     dashboardCrashed: 'The dashboard window stopped ({reason}) and was reloaded.',
     dashboardGaveUp:
-      'The dashboard window stopped ({reason}) {count} times in a row; open it again from the tray.',
+      'The dashboard window stopped ({reason}) {count} times within a minute; open it again from the tray.',
   },
 };

@@ -336,6 +336,6 @@ export const zhCN: Messages = {
   },
   lifecycle: {
     dashboardCrashed: '仪表板窗口已停止（{reason}），已重新加载。',
-    dashboardGaveUp: '仪表板窗口连续 {count} 次停止（{reason}）；请从托盘重新打开。',
+    dashboardGaveUp: '仪表板窗口在一分钟内停止了 {count} 次（{reason}）；请从托盘重新打开。',
   },
 };

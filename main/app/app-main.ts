@@ -20,6 +20,13 @@ import type { AppHost, Backend } from './backend.js';
 import { serveDashboard } from './dashboard-protocol.js';
 import { createDashboardWindow, denyPermissions, hardenWebContents } from './dashboard-window.js';
 import { registerIpcHandlers } from './ipc.js';
+import {
+  crashRecovery,
+  installAppMenu,
+  installQuitHandling,
+  reopenOnActivate,
+  withTimeout,
+} from './lifecycle.js';
 import { followOpenAtLogin } from './login-item.js';
 import { migrateAppSettings } from './settings.js';
 import type { TrayActions } from './tray-menu.js';
@@ -28,9 +35,6 @@ import { TrayController } from './tray.js';
 
 /** What "Send traffic" in the tray starts: a steady, visible load that ends by itself. */
 export const TRAY_TRAFFIC = { ratePerSecond: 20, durationSeconds: 600 } as const;
-
-/** Quitting never hangs on a stuck engine: after this the app quits anyway. */
-export const QUIT_TIMEOUT_MS = 30_000;
 
 export interface AppDependencies {
   /** The folder holding package.json, assets/, out/ and renderer/dist. */
@@ -51,17 +55,6 @@ export interface RunningApp {
 // Held at module level: a Tray that is garbage-collected disappears from the panel.
 let tray: TrayController | undefined;
 
-function withTimeout(work: Promise<void>, ms: number, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      console.error(`${what} took over ${ms / 1000} s; quitting anyway.`);
-      resolve();
-    }, ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** The system's language as Electron knows it (an empty string before the app is ready). */
 export function systemLanguages(): string[] {
   const locale = app.getLocale();
@@ -80,7 +73,10 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
   let window: BrowserWindow | undefined;
   let appReady = false;
   // Set once the backend exists: the window (which may open first) attaches its page through it.
-  const late: { attachPage?: (window: BrowserWindow) => () => void } = {};
+  const late: {
+    attachPage?: (window: BrowserWindow) => () => void;
+    watchWindow?: (window: BrowserWindow) => void;
+  } = {};
   let detachPage: (() => void) | undefined;
 
   const showDashboard = (): void => {
@@ -105,6 +101,7 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
       detachPage?.();
       detachPage = late.attachPage?.(created);
     });
+    late.watchWindow?.(created);
     created.on('closed', () => {
       detachPage?.();
       detachPage = undefined;
@@ -208,13 +205,10 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
   showDashboard();
   void service.startDemo().catch(() => undefined);
 
-  let shutdown: Promise<void> | undefined;
-  let stopped = false;
-  app.on('before-quit', (event) => {
-    quitting = true;
-    if (stopped) return;
-    event.preventDefault();
-    shutdown ??= (async () => {
+  const quit = installQuitHandling({
+    onQuitting: () => (quitting = true),
+    quitTimeoutMs: deps.quitTimeoutMs,
+    stop: async (boundMs) => {
       detachPage?.();
       push.close();
       disposeIpc();
@@ -224,15 +218,24 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
         service
           .stopEngine({ down: settings().stopDemoOnQuit })
           .catch((error) => console.error(errorMessage(error))),
-        deps.quitTimeoutMs ?? QUIT_TIMEOUT_MS,
+        boundMs,
         'Stopping the engine',
       );
       await control.close().catch((error) => console.error(errorMessage(error)));
-    })().finally(() => {
-      stopped = true;
-      app.quit();
-    });
+    },
   });
+  const recover = crashRecovery({
+    reloaded: (reason) => translatorFor(locale())('lifecycle.dashboardCrashed', { reason }),
+    gaveUp: (reason, count) =>
+      translatorFor(locale())('lifecycle.dashboardGaveUp', { reason, count: String(count) }),
+  });
+  late.watchWindow = (page) => {
+    quit.watchWindow(page);
+    recover(page);
+  };
+  if (window) late.watchWindow(window);
+  installAppMenu(platform);
+  if (platform === 'darwin') reopenOnActivate(showDashboard);
 
-  return { service, showDashboard, settings, shutdown: () => shutdown };
+  return { service, showDashboard, settings, shutdown: () => quit.shutdown() };
 }

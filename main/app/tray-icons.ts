@@ -1,7 +1,7 @@
 /**
  * Which tray image to load: macOS gets black + alpha Template images (the
- * system tints them); Windows follows the system theme; Linux panels are dark
- * on the common desktops, so they get the light glyph. Each file has an @2x
+ * system tints them); Windows and Linux follow the system theme
+ * (nativeTheme.shouldUseDarkColors, re-read on nativeTheme 'updated'). Each file has an @2x
  * sibling that Electron picks up for high-DPI screens.
  */
 import { join } from 'node:path';
@@ -18,8 +18,7 @@ export function trayIconFile(state: TrayIconState, variant: TrayVariant): string
 
 export function trayVariant(platform: NodeJS.Platform, darkTheme: boolean): TrayVariant {
   if (platform === 'darwin') return 'template';
-  if (platform === 'win32') return darkTheme ? 'dark' : 'light';
-  return 'dark';
+  return darkTheme ? 'dark' : 'light';
 }
 
 export function trayIconPath(

@@ -1,11 +1,15 @@
 /**
- * The tray adapter: holds the one Tray, and on every engine change rebuilds the
- * menu (Linux only picks up a menu through setContextMenu) and swaps the image
- * and tooltip when the state calls for it.
+ * The tray adapter: holds the one Tray, and on engine changes rebuilds the menu
+ * (Linux only picks up a menu through setContextMenu) and swaps the image and
+ * tooltip, coalesced by TrayRefresher (tray-refresh.ts) and only when what the
+ * tray shows changed.
  */
-import { Menu, Tray, nativeImage, nativeTheme } from 'electron';
+import { Menu, Tray, nativeImage, nativeTheme, type NativeImage } from 'electron';
 import { trayIconPath } from './tray-icons.js';
 import { buildTrayTemplate, trayLook, type TrayActions, type TrayState } from './tray-menu.js';
+import { TrayRefresher } from './tray-refresh.js';
+
+export { TRAY_REFRESH_DELAY_MS } from './tray-refresh.js';
 
 /** Where the tray reads its state, and learns that it changed. */
 export interface TraySource {
@@ -13,14 +17,11 @@ export interface TraySource {
   onChange(listener: () => void): () => void;
 }
 
-/** Changes arrive in bursts (a scale emits several); one rebuild per burst is enough. */
-export const TRAY_REFRESH_DELAY_MS = 100;
-
 export class TrayController {
   private tray: Tray | undefined;
   private iconPath = '';
-  private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private readonly refresher = new TrayRefresher(() => this.compute());
   private readonly onThemeUpdated = (): void => this.refresh();
 
   constructor(
@@ -33,10 +34,10 @@ export class TrayController {
   start(): void {
     const { icon } = trayLook(this.source.state());
     this.iconPath = this.iconFor(icon);
-    this.tray = new Tray(nativeImage.createFromPath(this.iconPath));
+    this.tray = new Tray(this.image(this.iconPath));
     // Windows opens the dashboard on a click; Linux and macOS show the menu.
     if (this.platform === 'win32') this.tray.on('click', () => this.actions.showDashboard());
-    this.unsubscribe = this.source.onChange(() => this.schedule());
+    this.unsubscribe = this.source.onChange(() => this.refresher.request());
     nativeTheme.on('updated', this.onThemeUpdated);
     this.refresh();
   }
@@ -45,32 +46,45 @@ export class TrayController {
     return trayIconPath(this.assetsDir, state, this.platform, nativeTheme.shouldUseDarkColors);
   }
 
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.refresh();
-    }, TRAY_REFRESH_DELAY_MS);
+  /** macOS tints Template images for the menu bar (light, dark, highlighted); the name alone may not say so. */
+  private image(path: string): NativeImage {
+    const image = nativeImage.createFromPath(path);
+    if (this.platform === 'darwin') image.setTemplateImage(true);
+    return image;
   }
 
-  /** Rebuilds the menu and updates image and tooltip from the current state. */
+  /** Rebuilds the menu and updates image and tooltip, if what they show changed. */
   refresh(): void {
-    const tray = this.tray;
-    if (!tray || tray.isDestroyed()) return;
+    this.refresher.flush();
+  }
+
+  private compute(): { key: string; apply(): void } {
     const view = this.source.state();
     const look = trayLook(view);
     const path = this.iconFor(look.icon);
+    const template = buildTrayTemplate(view, this.actions);
+    // Click handlers are left out by JSON: what the key holds is what the tray shows.
+    const key = JSON.stringify({ path, tooltip: look.tooltip, template });
+    return { key, apply: () => this.apply(path, look.tooltip, template) };
+  }
+
+  private apply(path: string, tooltip: string, template: ReturnType<typeof buildTrayTemplate>): void {
+    const tray = this.tray;
+    if (!tray || tray.isDestroyed()) return;
     if (path !== this.iconPath) {
       this.iconPath = path;
-      tray.setImage(nativeImage.createFromPath(path));
+      tray.setImage(this.image(path));
     }
-    tray.setToolTip(look.tooltip);
-    tray.setContextMenu(Menu.buildFromTemplate(buildTrayTemplate(view, this.actions)));
+    tray.setToolTip(tooltip);
+    const menu = Menu.buildFromTemplate(template);
+    // No rebuild under the user's pointer; one after the menu closes.
+    menu.on('menu-will-show', () => this.refresher.menuOpened());
+    menu.on('menu-will-close', () => this.refresher.menuClosed());
+    tray.setContextMenu(menu);
   }
 
   destroy(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.refresher.dispose();
     this.unsubscribe?.();
     nativeTheme.removeListener('updated', this.onThemeUpdated);
     if (this.tray && !this.tray.isDestroyed()) this.tray.destroy();

@@ -27,8 +27,12 @@ export class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
     this.windowOpenHandler = handler;
   }
+  reloads = 0;
   isDestroyed(): boolean {
     return false;
+  }
+  reload(): void {
+    this.reloads++;
   }
 }
 
@@ -66,6 +70,11 @@ export class FakeBrowserWindow extends EventEmitter {
   isDestroyed(): boolean {
     return this.destroyed;
   }
+  /** Closes without 'close' (cannot be prevented), as Electron's destroy(). */
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('closed');
+  }
   /** Like a user closing the window: 'close' can be prevented; otherwise the window is gone. */
   close(): void {
     const event = new FakeEvent();
@@ -78,13 +87,43 @@ export class FakeBrowserWindow extends EventEmitter {
 
 export interface FakeImage {
   path: string;
+  template: boolean;
+  setTemplateImage(value: boolean): void;
+}
+
+function fakeImage(path: string): FakeImage {
+  return {
+    path,
+    template: false,
+    setTemplateImage(value: boolean) {
+      this.template = value;
+    },
+  };
+}
+
+/** A built menu: its items, and the 'menu-will-show' / 'menu-will-close' events a test emits. */
+export class FakeMenu extends EventEmitter {
+  constructor(readonly items: Record<string, unknown>[]) {
+    super();
+  }
+}
+
+export class FakeNotification {
+  static shown: { title: string; body: string }[] = [];
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(private readonly options: { title: string; body: string }) {}
+  show(): void {
+    FakeNotification.shown.push(this.options);
+  }
 }
 
 export class FakeTray extends EventEmitter {
   static instances: FakeTray[] = [];
   image: FakeImage;
   tooltip = '';
-  menu: { items: Record<string, unknown>[] } | undefined;
+  menu: FakeMenu | undefined;
   menuUpdates = 0;
   destroyed = false;
   constructor(image: FakeImage) {
@@ -98,7 +137,7 @@ export class FakeTray extends EventEmitter {
   setToolTip(text: string): void {
     this.tooltip = text;
   }
-  setContextMenu(menu: { items: Record<string, unknown>[] }): void {
+  setContextMenu(menu: FakeMenu): void {
     this.menu = menu;
     this.menuUpdates++;
   }
@@ -134,6 +173,7 @@ function createApp() {
     setLoginItemSettings: vi.fn((settings: { openAtLogin?: boolean }) => {
       state.openAtLogin = settings.openAtLogin ?? false;
     }),
+    isPackaged: false,
   });
 }
 
@@ -164,8 +204,16 @@ function createElectron() {
     app: createApp(),
     BrowserWindow: FakeBrowserWindow,
     Tray: FakeTray,
-    Menu: { buildFromTemplate: (items: Record<string, unknown>[]) => ({ items }) },
-    nativeImage: { createFromPath: (path: string): FakeImage => ({ path }) },
+    Menu: {
+      buildFromTemplate: (items: Record<string, unknown>[]) => new FakeMenu(items),
+      applicationMenu: undefined as FakeMenu | null | undefined,
+      setApplicationMenu(menu: FakeMenu | null): void {
+        this.applicationMenu = menu;
+      },
+    },
+    Notification: FakeNotification,
+    powerMonitor: new EventEmitter(),
+    nativeImage: { createFromPath: fakeImage },
     nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: false }),
     ipcMain: {
       handlers,
@@ -201,5 +249,6 @@ export function resetElectron(): void {
   });
   FakeBrowserWindow.instances = [];
   FakeTray.instances = [];
+  FakeNotification.shown = [];
 }
 resetElectron();

@@ -156,7 +156,7 @@ describe('the app lifecycle', () => {
       );
       vi.advanceTimersByTime(TRAY_REFRESH_DELAY_MS);
       expect(tray.menuUpdates).toBe(updates + 1);
-      expect(tray.image.path).toBe(join(appRoot, 'assets', 'tray', 'tray-error-dark.png'));
+      expect(tray.image.path).toBe(join(appRoot, 'assets', 'tray', 'tray-error-light.png'));
       expect(tray.tooltip).toBe('Discovery Tray: Docker is not reachable');
     } finally {
       vi.useRealTimers();

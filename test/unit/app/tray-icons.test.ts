@@ -34,11 +34,12 @@ function readPng(path: string): { width: number; height: number; pixels: Buffer 
 }
 
 describe('tray icons', () => {
-  it('picks Template images on macOS, the theme on Windows, the light glyph on Linux panels', () => {
+  it('picks Template images on macOS and follows the system theme on Windows and Linux', () => {
     expect(trayVariant('darwin', true)).toBe('template');
     expect(trayVariant('win32', true)).toBe('dark');
     expect(trayVariant('win32', false)).toBe('light');
-    expect(trayVariant('linux', false)).toBe('dark');
+    expect(trayVariant('linux', false)).toBe('light');
+    expect(trayVariant('linux', true)).toBe('dark');
     expect(trayIconPath('/a', 'error', 'darwin', false)).toBe('/a/tray/tray-errorTemplate.png');
   });
 
