@@ -166,8 +166,10 @@ describe('simple-web, built from the shipped recipe', () => {
   });
 
   it('stops on SIGTERM without waiting for Docker to kill it, after answering the request in flight', async () => {
-    const inFlight = send(port, 'POST', '/?delay=800', 'x');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The request must be inside the server before SIGTERM: on a busy CI machine 200 ms was not
+    // always enough to be accepted, and an unaccepted connection is reset, not answered.
+    const inFlight = send(port, 'POST', '/?delay=3000', 'x');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const stopStarted = performance.now();
     // A process that ignored SIGTERM (PID 1 without a handler) would be killed after 20 s.
     await container.stop({ t: 20 });
