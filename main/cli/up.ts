@@ -8,10 +8,13 @@ import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { settingsFileStorage } from '../server/settings-file.js';
+import { templateFileStorage } from '../server/template-file.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
 import { SettingsStore } from '../service/settings-store.js';
+import { TemplateChoice } from '../service/template-choice.js';
+import { TemplateStore } from '../service/template-store.js';
 import { ProgressLines } from './progress-lines.js';
 import { EXIT } from './usage.js';
 
@@ -112,6 +115,8 @@ export async function runUp(args: string[]): Promise<number> {
     onShutdown: () => void shutdown('asked to stop'),
     // The browser dashboard's language choice, kept in the state folder as the app keeps it.
     settings: new SettingsStore(settingsFileStorage()),
+    // The template chosen or edited, kept in the state folder: the next start renders it again.
+    templates: new TemplateChoice(new TemplateStore(templateFileStorage())),
   });
   const push = new PushHub(service.feeds());
   const token = newToken();

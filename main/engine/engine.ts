@@ -5,6 +5,7 @@
  */
 import { Emitter, type EngineStatus, type HitsSnapshot } from '../../contract/index.js';
 import { assemble, removeStack, type AssembledEngine, type EngineParts } from './assemble.js';
+import type { StartTemplate } from './builtin-templates.js';
 import { consulUrl } from './consul/consul-connection.js';
 import { connectDocker } from './docker/docker-connection.js';
 import type { EngineConfig } from './engine-config.js';
@@ -44,14 +45,18 @@ export class Engine {
   }
 
   /** Brings the stack up (adopting one that runs), starts every part, and scales web to what was asked. */
-  async start(): Promise<void> {
+  async start(options: { template?: StartTemplate } = {}): Promise<void> {
     this.state = 'starting';
-    const assembled = await assemble(this.config, {
-      timeline: this.timeline,
-      progress: this.progress,
-      changed: this.changed,
-      hits: this.hitsChanged,
-    });
+    const assembled = await assemble(
+      this.config,
+      {
+        timeline: this.timeline,
+        progress: this.progress,
+        changed: this.changed,
+        hits: this.hitsChanged,
+      },
+      options.template,
+    );
     this.assembled = assembled;
     const { stack, scaler } = assembled.parts;
     const runningWeb = (await stack.containers('web')).filter((c) => c.running).length;

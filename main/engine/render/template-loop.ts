@@ -31,6 +31,7 @@ import { Quiescence, type QuiescenceWindow } from './quiescence.js';
 import { Emitter } from '../../../contract/index.js';
 import { RenderThread, type ThreadRenderResult } from './render-thread.js';
 import type { TemplateSnapshot } from './render-snapshot.js';
+import { renderWarnings } from './render-warnings.js';
 import { allowsHostNames } from './sanitize.js';
 import { isDeniedEnvName, templateEnv } from './template-env.js';
 
@@ -75,6 +76,8 @@ export interface TemplateLoopStatus {
   /** Instances left out of the config: by the engine's checks, or because nginx refused them. */
   excluded: ExcludedInstance[];
   excludedKeys: ExcludedKey[];
+  /** The template's own warnings in its last complete render (render-warnings.ts). */
+  renderWarnings?: string[];
 }
 
 /** Checks the search for a culprit may run (each is a render and an `nginx -t`, ~30–100 ms). */
@@ -113,6 +116,7 @@ export class TemplateLoop {
   private readonly hiddenEnvWarned = new Set<string>();
   /** What `env` may read, taken when the loop starts and when the template changes (not per render). */
   private env = new Map<string, string>();
+  private warnings: string[] = [];
 
   constructor(
     template: CompiledTemplate,
@@ -193,6 +197,7 @@ export class TemplateLoop {
         ...(this.lastKnown?.refusedKeys ?? []).map((r): ExcludedKey => ({ ...r, refusedBy: 'check' })),
         ...byNginx.filter((e): e is ExcludedKey => 'key' in e),
       ],
+      renderWarnings: [...this.warnings],
     };
   }
 
@@ -237,6 +242,7 @@ export class TemplateLoop {
     this.lastRenderAt = Date.now();
     this.renders++;
     let output = result.output;
+    this.recordRenderWarnings(output);
     let instanceIds = this.routedIds(known);
     if (this.lb.status().config !== output) {
       this.timeline.record({
@@ -380,6 +386,14 @@ export class TemplateLoop {
   private forgetChangedExclusions(items: Map<string, DataItem>): void {
     for (const [id, exclusion] of this.exclusions)
       if (items.get(id)?.fingerprint !== exclusion.fingerprint) this.exclusions.delete(id);
+  }
+
+  /** Each warning the template writes goes on the timeline once, when it first appears. */
+  private recordRenderWarnings(output: string): void {
+    const now = renderWarnings(output);
+    for (const message of now)
+      if (!this.warnings.includes(message)) this.timeline.record({ kind: 'warning', message });
+    this.warnings = now;
   }
 
   private warnAboutHiddenEnv(names: readonly string[]): void {
