@@ -1,8 +1,16 @@
 /** `discovery-tray up`: the engine in the foreground, until Ctrl-C or `down`. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  BUILTIN_TEMPLATE_NAMES,
+  LIMITS,
+  isBuiltinTemplateName,
+  type BuiltinTemplateName,
+} from '../../contract/index.js';
 import { Engine } from '../engine/engine.js';
 import { defaultEngineConfig, type EngineConfig } from '../engine/engine-config.js';
-import { UserError } from '../engine/errors.js';
+import { UserError, errorMessage } from '../engine/errors.js';
 import { isIPv4 } from '../engine/registrator/validation.js';
 import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
@@ -14,7 +22,7 @@ import { DiscoveryService } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
 import { SettingsStore } from '../service/settings-store.js';
 import { TemplateChoice } from '../service/template-choice.js';
-import { TemplateStore } from '../service/template-store.js';
+import { TemplateStore, type NewTemplate } from '../service/template-store.js';
 import { ProgressLines } from './progress-lines.js';
 import { EXIT } from './usage.js';
 
@@ -28,7 +36,13 @@ function port(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: number; downOnExit: boolean } {
+export type UpOptions = EngineConfig & {
+  apiPort?: number;
+  downOnExit: boolean;
+  templateName?: BuiltinTemplateName;
+};
+
+export function parseUpOptions(args: string[]): UpOptions {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -43,6 +57,7 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
       'web-image': { type: 'string' },
       consul: { type: 'string' },
       template: { type: 'string' },
+      'template-name': { type: 'string' },
       wait: { type: 'string' },
       register: { type: 'string' },
       'docker-host': { type: 'string' },
@@ -69,6 +84,13 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
   if (values['docker-host']) config.dockerHost = values['docker-host'];
   if (process.env.DISCOVERY_TRAY_CONSUL_TOKEN) config.consulToken = process.env.DISCOVERY_TRAY_CONSUL_TOKEN;
   if (values.template) config.templatePath = values.template;
+  const templateName = values['template-name'];
+  if (templateName !== undefined && !isBuiltinTemplateName(templateName))
+    throw new UsageError(
+      `--template-name is one of ${BUILTIN_TEMPLATE_NAMES.join(', ')}; got "${templateName}"`,
+    );
+  if (templateName !== undefined && values.template)
+    throw new UsageError('--template and --template-name cannot both be given: choose one template');
   if (values.wait) {
     try {
       config.wait = parseWait(values.wait);
@@ -91,7 +113,30 @@ export function parseUpOptions(args: string[]): EngineConfig & { apiPort?: numbe
     ...config,
     ...(apiPort !== undefined ? { apiPort } : {}),
     downOnExit: values['down-on-exit'] ?? false,
+    ...(templateName !== undefined ? { templateName } : {}),
   };
+}
+
+/** What `--template FILE` or `--template-name NAME` gives, to keep for this start and the next ones. */
+async function flagTemplate(options: UpOptions): Promise<NewTemplate | undefined> {
+  if (options.templateName) return { kind: 'builtin', builtin: options.templateName };
+  if (!options.templatePath) return undefined;
+  const path = resolve(options.templatePath);
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(
+      `Cannot read the template ${path}: ${errorMessage(error)}. Check the path given to --template.`,
+      'bad-template',
+    );
+  }
+  if (new TextEncoder().encode(source).length > LIMITS.maxTemplateBytes)
+    throw new UserError(
+      `The template ${path} is over the ${LIMITS.maxTemplateBytes / 1024} KiB limit.`,
+      'bad-template',
+    );
+  return { kind: 'file', source, path };
 }
 
 export async function runUp(args: string[]): Promise<number> {
@@ -110,13 +155,17 @@ export async function runUp(args: string[]): Promise<number> {
     image ? lines.image(image) : lines.message(`  … ${message}`),
   );
   let shuttingDown: Promise<void> | undefined;
+  const templates = new TemplateChoice(new TemplateStore(templateFileStorage()));
+  // The flag's template is kept before the start: this start and every next one render it.
+  const fromFlag = await flagTemplate(options);
+  if (fromFlag) await templates.keepFromFlag(fromFlag);
   const service = new DiscoveryService(engine, {
     onDown: () => void shutdown('the stack was removed'),
     onShutdown: () => void shutdown('asked to stop'),
     // The browser dashboard's language choice, kept in the state folder as the app keeps it.
     settings: new SettingsStore(settingsFileStorage()),
     // The template chosen or edited, kept in the state folder: the next start renders it again.
-    templates: new TemplateChoice(new TemplateStore(templateFileStorage())),
+    templates,
   });
   const push = new PushHub(service.feeds());
   const token = newToken();
