@@ -112,7 +112,8 @@ describe('the services-localhost template', () => {
     await waitFor('a warning naming Bad_Name', () =>
       app.getStatus().warnings.some((w) => w.message.includes('"Bad_Name" is skipped')),
     );
-    expect(engine!.parts!.lb.status().config).not.toMatch(/server_name Bad_Name/i);
+    expect((await servedBy(config.lbPort, 'bad-name.localhost')).servedBy).toBe(webIp);
+    expect((await servedBy(config.lbPort, 'Bad_Name.localhost')).servedBy).toBe(webIp);
 
     // Started again with the same state folder: the choice is rendered again and listed.
     await engine!.stop();
@@ -133,6 +134,6 @@ describe('the services-localhost template', () => {
       async () => (await servedBy(config.lbPort, 'api.localhost').catch(() => undefined))?.servedBy === webIp,
       { timeoutMs: 30_000, intervalMs: 200 },
     );
-    expect(engine.parts!.lb.status().config).not.toContain('api.localhost');
+    for (let i = 0; i < 5; i++) expect((await servedBy(config.lbPort, 'api.localhost')).servedBy).toBe(webIp);
   }, 240_000);
 });
