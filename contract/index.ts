@@ -9,6 +9,7 @@ export * from './i18n/index.js';
 export * from './operations.js';
 export * from './requests.js';
 export * from './settings.js';
+export * from './templates.js';
 export * from './topics.js';
 export * from './transports.js';
 export * from './views.js';

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { settingsPatchShape } from './settings.js';
+import { BUILTIN_TEMPLATE_NAMES } from './templates.js';
 
 // The dashboard's CSP forbids eval: zod must not try to compile its parsers with `new Function`.
 z.config({ jitless: true });
@@ -121,3 +122,18 @@ export type ExternalRequest = z.infer<typeof externalRequest>;
 /** A partial patch of the settings: only the fields given change. */
 export const settingsRequest = request(settingsPatchShape);
 export type SettingsRequest = z.infer<typeof settingsRequest>;
+
+/** A built-in template by name (`classic` is the reset). */
+export const selectTemplateRequest = request({
+  name: z.enum(BUILTIN_TEMPLATE_NAMES, {
+    error: (issue) =>
+      `name must be one of ${BUILTIN_TEMPLATE_NAMES.map((n) => JSON.stringify(n)).join(', ')}; got ${shown(issue.input)}.`,
+  }),
+});
+export type SelectTemplateRequest = z.infer<typeof selectTemplateRequest>;
+
+/** A kept version by its id (as getTemplateHistory lists them; at most the last few are kept). */
+export const restoreTemplateRequest = request({
+  id: wholeNumber('id', 1, Number.MAX_SAFE_INTEGER),
+});
+export type RestoreTemplateRequest = z.infer<typeof restoreTemplateRequest>;

@@ -3,6 +3,7 @@
  * timeline, template). Plain data, JSON as it travels over IPC and HTTP.
  */
 import type { PortOffer } from './settings.js';
+import type { BuiltinTemplateName, TemplateKind, TemplateOrigin } from './templates.js';
 
 /**
  * Who starts and stops an instance's container: the engine, for its own demo (`demo`); the engine,
@@ -165,6 +166,8 @@ export interface EngineStatus {
   portInUse?: PortOffer;
   /** While the engine starts: each image it pulls or builds, in the order they started. */
   preparing?: ImageProgress[];
+  /** Which template is live and where it came from (the `--template` flag, the state folder, the default). */
+  liveTemplate?: LiveTemplateView;
 }
 
 export interface ScaleResponse {
@@ -273,4 +276,34 @@ export interface ImageProgress {
   percent: number | null;
   /** The last thing Docker said that a person reads: a build step, a retry, the final status, the error. */
   message: string;
+}
+
+/** The live template: a built-in by name, or a custom text (edited, or from a file). */
+export interface LiveTemplateView {
+  origin: TemplateOrigin;
+  kind: TemplateKind;
+  /** Set when the live template is a built-in. */
+  builtin?: BuiltinTemplateName;
+  /** What it is, for people: the built-in's name or where the text came from. */
+  label: string;
+}
+
+/** One kept version of the template, newest first; the first is used on the next start. */
+export interface TemplateVersionView {
+  id: number;
+  savedAt: number;
+  kind: TemplateKind;
+  label: string;
+  builtin?: BuiltinTemplateName;
+  /** Bytes of a custom text (none for a built-in). */
+  bytes?: number;
+}
+
+export interface TemplateHistoryView {
+  builtins: BuiltinTemplateName[];
+  versions: TemplateVersionView[];
+  /** What the next start uses (and what runs now, when the demo runs). */
+  live: LiveTemplateView;
+  /** What was wrong with the kept templates (the default is used instead). */
+  warning?: string;
 }

@@ -9,11 +9,14 @@ import { UserError } from '../engine/errors.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { ControlServer } from '../server/control-server.js';
 import { settingsFileStorage } from '../server/settings-file.js';
+import { templateFileStorage } from '../server/template-file.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService, type ServiceHost } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
 import { SettingsApplier } from '../service/settings-apply.js';
 import { SettingsStore } from '../service/settings-store.js';
+import { TemplateChoice } from '../service/template-choice.js';
+import { TemplateStore } from '../service/template-store.js';
 
 export interface ControlPort {
   /** Starts the control API and publishes it in the state folder; refuses when another engine runs. */
@@ -82,6 +85,8 @@ export function createBackend(host: AppHost): Backend {
     beforeStart: () => control.open(),
     settings,
     settingsApplier,
+    // The template chosen or edited, kept in the state folder: the next start renders it again.
+    templates: new TemplateChoice(new TemplateStore(templateFileStorage())),
   });
   const push = new PushHub(service.feeds());
   const server = new ControlServer({ handlers: service, push, token });

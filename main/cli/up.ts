@@ -1,14 +1,23 @@
 /** `discovery-tray up`: the engine in the foreground, until Ctrl-C or `down`. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  BUILTIN_TEMPLATE_NAMES,
+  LIMITS,
+  isBuiltinTemplateName,
+  type BuiltinTemplateName,
+} from '../../contract/index.js';
 import { Engine } from '../engine/engine.js';
 import { defaultEngineConfig } from '../engine/engine-config.js';
-import { UserError } from '../engine/errors.js';
+import { UserError, errorMessage } from '../engine/errors.js';
 import { consulServerCount } from '../engine/stack/consul-cluster.js';
 import { isIPv4 } from '../engine/registrator/validation.js';
 import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
 import { settingsFileStorage } from '../server/settings-file.js';
+import { templateFileStorage } from '../server/template-file.js';
 import { clearEndpoint, newToken, saveEndpoint } from '../server/state-file.js';
 import { DiscoveryService } from '../service/discovery-service.js';
 import { PushHub } from '../service/push-hub.js';
@@ -16,6 +25,8 @@ import type { EngineFlags } from '../service/engine-config-sources.js';
 import { SettingsApplier } from '../service/settings-apply.js';
 import { SettingsStore } from '../service/settings-store.js';
 import { DEFAULT_MAX_INSTANCES } from '../engine/scaler.js';
+import { TemplateChoice } from '../service/template-choice.js';
+import { TemplateStore, type NewTemplate } from '../service/template-store.js';
 import { ProgressLines } from './progress-lines.js';
 import { EXIT } from './usage.js';
 
@@ -29,15 +40,19 @@ function port(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-/**
- * The flags of `up`: only what was given, so that the settings file and the environment fill the
- * rest (flags > environment > settings file > defaults, main/service/engine-config-sources.ts).
- */
-export function parseUpOptions(args: string[]): {
+export interface UpOptions {
+  /** Only what was given, so that the settings file and the environment fill the rest. */
   flags: EngineFlags;
   apiPort?: number;
   downOnExit: boolean;
-} {
+  templateName?: BuiltinTemplateName;
+}
+
+/**
+ * The flags of `up` (flags > environment > settings file > defaults,
+ * main/service/engine-config-sources.ts).
+ */
+export function parseUpOptions(args: string[]): UpOptions {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -53,6 +68,7 @@ export function parseUpOptions(args: string[]): {
       'web-image': { type: 'string' },
       consul: { type: 'string' },
       template: { type: 'string' },
+      'template-name': { type: 'string' },
       wait: { type: 'string' },
       register: { type: 'string' },
       'docker-host': { type: 'string' },
@@ -91,6 +107,13 @@ export function parseUpOptions(args: string[]): {
     throw new UsageError('--consul-servers starts the demo its own cluster; leave it out with --consul ADDR');
   if (values['docker-host']) config.dockerHost = values['docker-host'];
   if (values.template) config.templatePath = values.template;
+  const templateName = values['template-name'];
+  if (templateName !== undefined && !isBuiltinTemplateName(templateName))
+    throw new UsageError(
+      `--template-name is one of ${BUILTIN_TEMPLATE_NAMES.join(', ')}; got "${templateName}"`,
+    );
+  if (templateName !== undefined && values.template)
+    throw new UsageError('--template and --template-name cannot both be given: choose one template');
   if (values.wait) {
     try {
       config.wait = parseWait(values.wait);
@@ -113,7 +136,30 @@ export function parseUpOptions(args: string[]): {
     flags: config,
     ...(apiPort !== undefined ? { apiPort } : {}),
     downOnExit: values['down-on-exit'] ?? false,
+    ...(templateName !== undefined ? { templateName } : {}),
   };
+}
+
+/** What `--template FILE` or `--template-name NAME` gives, to keep for this start and the next ones. */
+async function flagTemplate(options: UpOptions): Promise<NewTemplate | undefined> {
+  if (options.templateName) return { kind: 'builtin', builtin: options.templateName };
+  if (!options.flags.templatePath) return undefined;
+  const path = resolve(options.flags.templatePath);
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(
+      `Cannot read the template ${path}: ${errorMessage(error)}. Check the path given to --template.`,
+      'bad-template',
+    );
+  }
+  if (new TextEncoder().encode(source).length > LIMITS.maxTemplateBytes)
+    throw new UserError(
+      `The template ${path} is over the ${LIMITS.maxTemplateBytes / 1024} KiB limit.`,
+      'bad-template',
+    );
+  return { kind: 'file', source, path };
 }
 
 export async function runUp(args: string[]): Promise<number> {
@@ -135,12 +181,18 @@ export async function runUp(args: string[]): Promise<number> {
   );
   const settingsApplier = new SettingsApplier(engine, settings, { flags: options.flags });
   let shuttingDown: Promise<void> | undefined;
+  const templates = new TemplateChoice(new TemplateStore(templateFileStorage()));
+  // The flag's template is kept before the start: this start and every next one render it.
+  const fromFlag = await flagTemplate(options);
+  if (fromFlag) await templates.keepFromFlag(fromFlag);
   const service = new DiscoveryService(engine, {
     onDown: () => void shutdown('the stack was removed'),
     onShutdown: () => void shutdown('asked to stop'),
     // The settings the app and the browser dashboards change, kept in the state folder.
     settings,
     settingsApplier,
+    // The template chosen or edited, kept in the state folder: the next start renders it again.
+    templates,
   });
   const push = new PushHub(service.feeds());
   const token = newToken();

@@ -49,7 +49,10 @@ Options:
                       sockets, Podman's (the first that answers)
   --consul ADDR       use your own Consul (HOST:PORT) instead of the demo container
                       (its ACL token from DISCOVERY_TRAY_CONSUL_TOKEN; never logged)
-  --template FILE     consul-template file for nginx (default: the classic demo template)
+  --template FILE     consul-template file for nginx, kept in the state folder and used by
+                      the next starts too (default: the last one kept, else the classic one)
+  --template-name N   a built-in template: classic (the reset) or services-localhost (every
+                      service also at http://<service>.localhost:<lb-port>/), kept the same way
   --wait MIN:MAX      quiescence before rendering, e.g. 200ms:2s (default: render at once)
   --register MODE     internal (container IP + exposed port, default) or published
                       (host address + published port), as registrator's -internal

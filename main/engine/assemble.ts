@@ -27,6 +27,7 @@ import { HitsService, type WebBackend } from './hits/hits-service.js';
 import { LbController } from './lb/lb-controller.js';
 import { LbNetworks } from './lb/lb-networks.js';
 import { Reachability } from './lb/lb-reachability.js';
+import type { StartTemplate } from './builtin-templates.js';
 import { assetPath } from './package-root.js';
 import { Registrator } from './registrator/registrator.js';
 import { ConsulTemplateData } from './render/consul-data.js';
@@ -120,7 +121,21 @@ async function waitForConsul(consul: Consul, url: string, timeoutMs: number): Pr
   );
 }
 
-export async function assemble(config: EngineConfig, context: AssemblyContext): Promise<AssembledEngine> {
+/** A template given as text (a kept or built-in one): a compile error is the start's error. */
+function compileStartTemplate(template: StartTemplate): CompiledTemplate {
+  try {
+    return compileTemplate(template.source, template.name);
+  } catch (error) {
+    throw new UserError(`The template ${template.name} has an error: ${errorMessage(error)}`, 'bad-template');
+  }
+}
+
+/** `template`, when given, is used instead of config.templatePath (the service resolves the kept one). */
+export async function assemble(
+  config: EngineConfig,
+  context: AssemblyContext,
+  startTemplate?: StartTemplate,
+): Promise<AssembledEngine> {
   const { timeline, progress, changed } = context;
   // Two stacks: the loops stop before `down` removes the stack, the registrator after it (it deregisters).
   const registration = new UndoStack();
@@ -128,7 +143,9 @@ export async function assemble(config: EngineConfig, context: AssemblyContext): 
   try {
     const connection = await connectDocker(config.dockerHost ? { host: config.dockerHost } : {});
     const docker: Dockerode = connection.docker;
-    const template = await loadTemplate(config.templatePath);
+    const template = startTemplate
+      ? compileStartTemplate(startTemplate)
+      : await loadTemplate(config.templatePath);
     const stack = new Stack(docker, config, progress);
     const adopted = (await stack.containers()).some((c) => c.running);
     // New settings (a port, an image): only the containers they concern are made again.

@@ -5,6 +5,7 @@
  */
 import { Emitter, type EngineStatus, type HitsSnapshot } from '../../contract/index.js';
 import { assemble, removeStack, type AssembledEngine, type EngineParts } from './assemble.js';
+import type { StartTemplate } from './builtin-templates.js';
 import { consulUrl } from './consul/consul-connection.js';
 import { ownerId } from './registrator/ownership.js';
 import { connectDocker } from './docker/docker-connection.js';
@@ -70,18 +71,22 @@ export class Engine {
   }
 
   /** Brings the stack up (adopting one that runs), starts every part, and scales web to what was asked. */
-  async start(): Promise<void> {
+  async start(options: { template?: StartTemplate } = {}): Promise<void> {
     this.state = 'starting';
     this.images.clear();
     this.preparing = true;
     let assembled: AssembledEngine;
     try {
-      assembled = await assemble(this.config, {
-        timeline: this.timeline,
-        progress: this.progress,
-        changed: this.changed,
-        hits: this.hitsChanged,
-      });
+      assembled = await assemble(
+        this.config,
+        {
+          timeline: this.timeline,
+          progress: this.progress,
+          changed: this.changed,
+          hits: this.hitsChanged,
+        },
+        options.template,
+      );
     } finally {
       this.preparing = false;
     }

@@ -19,6 +19,7 @@ import {
   type ServiceView,
   type PortOffer,
   type Settings,
+  type TemplateHistoryView,
   type TemplateView,
   type TimelineEvent,
   type TopicName,
@@ -32,6 +33,7 @@ import type { PushFeeds } from './push-hub.js';
 import type { SettingsApplier } from './settings-apply.js';
 import { SettingsStore } from './settings-store.js';
 import { PortInUseError } from '../engine/stack/port-check.js';
+import { TemplateChoice } from './template-choice.js';
 
 /** What the service needs of the engine: the Engine class's own shape, so a test can stand in for it. */
 export type EngineRuntime = Pick<
@@ -65,6 +67,8 @@ export interface ServiceHost {
   settings?: SettingsStore;
   /** Builds the engine from the settings before each start, and restarts it when they change. */
   settingsApplier?: Pick<SettingsApplier, 'beforeStart' | 'check' | 'apply'>;
+  /** Which template starts and where edits are kept (the app and `up`: the state folder); default: in memory. */
+  templates?: TemplateChoice;
 }
 
 /** Everything the tray draws from, in one value. */
@@ -90,6 +94,7 @@ export class DiscoveryService implements Handlers {
   private stopping: Promise<void> | undefined;
   private dashboardUrl: string | undefined;
   private readonly settings: SettingsStore;
+  private readonly templates: TemplateChoice;
 
   constructor(
     private readonly engine: EngineRuntime,
@@ -100,6 +105,9 @@ export class DiscoveryService implements Handlers {
     // The tray draws the language from the view: a saved change (or a load's warning) redraws it.
     this.settings.changed.on(() => this.changed.emit());
     void this.settings.load();
+    this.templates = host.templates ?? new TemplateChoice();
+    this.templates.store.changed.on(() => this.changed.emit());
+    void this.templates.store.load();
   }
 
   /** Validates and runs an operation, for callers inside the process (tray, tests); throws on error. */
@@ -157,13 +165,19 @@ export class DiscoveryService implements Handlers {
   getStatus(): EngineStatus {
     const engineStatus = this.engine.status();
     const settingsWarning = this.settings.warning;
+    const templatesWarning = this.templates.warning;
     const status = {
       ...engineStatus,
+      liveTemplate: this.templates.liveView(),
       ...(this.dashboardUrl ? { dashboard: { url: this.dashboardUrl } } : {}),
       ...(settingsWarning
         ? { warnings: [...engineStatus.warnings, { container: '', message: settingsWarning }] }
         : {}),
     };
+    if (templatesWarning)
+      status.warnings = [...status.warnings, { container: '', message: templatesWarning }];
+    for (const message of this.engine.parts?.loop.status().renderWarnings ?? [])
+      status.warnings = [...status.warnings, { container: '', message }];
     switch (this.phase) {
       case 'ready':
         return status;
@@ -228,14 +242,27 @@ export class DiscoveryService implements Handlers {
   }
 
   /** Replaces the template; a syntax error is refused and nothing changes. The render follows in the background. */
-  setTemplate(request: ParsedRequestOf<'setTemplate'>): EngineStatus {
+  async setTemplate(request: ParsedRequestOf<'setTemplate'>): Promise<EngineStatus> {
     const { loop } = this.running();
-    try {
-      loop.setTemplate(request.source);
-    } catch (error) {
-      throw new UserError(`The template was not changed: ${errorMessage(error)}`, 'bad-template');
-    }
+    // Kept in the state folder too: the next start renders the same.
+    await this.templates.edited(request.source, loop);
     return this.getStatus();
+  }
+
+  /** The built-ins, the kept versions and which one is live (works while stopped too). */
+  getTemplateHistory(): Promise<TemplateHistoryView> {
+    return this.templates.history();
+  }
+
+  /** A built-in, now if the demo runs, and on every next start. */
+  async selectTemplate(request: ParsedRequestOf<'selectTemplate'>): Promise<TemplateHistoryView> {
+    await this.templates.select(request.name, this.runningLoop());
+    return this.templates.history();
+  }
+
+  async restoreTemplate(request: ParsedRequestOf<'restoreTemplate'>): Promise<TemplateHistoryView> {
+    await this.templates.restore(request.id, this.runningLoop());
+    return this.templates.history();
   }
 
   /** Starts the engine and brings the stack up (or adopts it); a failure is kept, shown and thrown. */
@@ -316,7 +343,8 @@ export class DiscoveryService implements Handlers {
     try {
       await this.host.beforeStart?.();
       await this.host.settingsApplier?.beforeStart();
-      await this.engine.start();
+      const template = await this.templates.forStart();
+      await this.engine.start(template ? { template } : {});
       this.setPhase('ready');
       return undefined;
     } catch (error) {
@@ -344,6 +372,11 @@ export class DiscoveryService implements Handlers {
         'not-ready',
       );
     return parts;
+  }
+
+  /** The running template loop, or undefined while the demo is not ready (a choice then waits for the next start). */
+  private runningLoop(): NonNullable<EngineRuntime['parts']>['loop'] | undefined {
+    return this.phase === 'ready' ? this.engine.parts?.loop : undefined;
   }
 
   private setPhase(phase: DemoPhase): void {

@@ -39,7 +39,7 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
 
   beforeAll(async () => {
     ({ engine, app } = await startTestEngine({ webCount: 1 }));
-    app.setTemplate({ source: REVEALING_TEMPLATE });
+    await app.setTemplate({ source: REVEALING_TEMPLATE });
     await waitFor('the revealing template to be live', () => app.getStatus().lb.config?.includes('tags='), {
       timeoutMs: 20_000,
       intervalMs: 50,
@@ -151,7 +151,7 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
     for (const source of [explode, huge]) {
       const started = Date.now();
       try {
-        app.setTemplate({ source });
+        await app.setTemplate({ source });
       } catch {
         // Refused up front is fine too; the status must still say why.
       }
@@ -165,7 +165,7 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
       expect(app.getStatus().lb.config).toBe(good);
       expect(app.getStatus().lb.generation).toBe(generation);
       expect((await probe(app.getStatus().lb.url, 'post')).ok).toBe(true);
-      app.setTemplate({ source: REVEALING_TEMPLATE });
+      await app.setTemplate({ source: REVEALING_TEMPLATE });
       await waitFor('the error to clear', () => !app.getStatus().template.lastError, {
         timeoutMs: 10_000,
         intervalMs: 20,

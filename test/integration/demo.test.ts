@@ -114,7 +114,7 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
     expect((await probe(lbUrl, 'get')).ok).toBe(true);
 
     // 2. A template that renders an invalid nginx config: nginx -t refuses it, the old config keeps serving.
-    app.setTemplate({ source: good.replace('least_conn;', 'least_conn;\n  this_is_not_a_directive on;') });
+    await app.setTemplate({ source: good.replace('least_conn;', 'least_conn;\n  this_is_not_a_directive on;') });
     await waitForLbError(app);
     const status = app.getStatus();
     expect(status.lb.lastError?.message).toMatch(/unknown directive "this_is_not_a_directive"/);
@@ -124,7 +124,7 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
 
     // 3. Back to the good template: it renders what nginx already serves, and every error clears
     //    (the refused config's too, or the tray and the status bar would stay red for nothing).
-    app.setTemplate({ source: good });
+    await app.setTemplate({ source: good });
     const deadline = Date.now() + 5000;
     while (app.getStatus().lb.lastError && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(app.getStatus().template.lastError).toBeUndefined();

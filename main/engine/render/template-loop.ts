@@ -35,6 +35,7 @@ import { Quiescence, type QuiescenceWindow } from './quiescence.js';
 import { Emitter } from '../../../contract/index.js';
 import { RenderThread, type ThreadRenderResult } from './render-thread.js';
 import type { TemplateSnapshot } from './render-snapshot.js';
+import { renderWarnings } from './render-warnings.js';
 import { allowsHostNames } from './sanitize.js';
 import { isDeniedEnvName, templateEnv } from './template-env.js';
 
@@ -81,6 +82,8 @@ export interface TemplateLoopStatus {
   excludedKeys: ExcludedKey[];
   /** Instances left out because the LB cannot connect to them (past a short grace). */
   unreachable?: UnreachableInstance[];
+  /** The template's own warnings in its last complete render (render-warnings.ts). */
+  renderWarnings?: string[];
 }
 
 /** Checks the search for a culprit may run (each is a render and an `nginx -t`, ~30–100 ms). */
@@ -121,6 +124,7 @@ export class TemplateLoop {
   private env = new Map<string, string>();
   /** Item IDs (`instance:<ID>`) of the instances the LB has not reached: left out of every render. */
   private unreachableIds = new Set<string>();
+  private warnings: string[] = [];
 
   constructor(
     template: CompiledTemplate,
@@ -203,6 +207,7 @@ export class TemplateLoop {
         ...byNginx.filter((e): e is ExcludedKey => 'key' in e),
       ],
       unreachable: this.reachability?.unreachable() ?? [],
+      renderWarnings: [...this.warnings],
     };
   }
 
@@ -249,6 +254,7 @@ export class TemplateLoop {
     this.lastRenderAt = Date.now();
     this.renders++;
     let output = result.output;
+    this.recordRenderWarnings(output);
     let instanceIds = this.routedIds(known);
     if (this.lb.status().config !== output) {
       this.timeline.record({
@@ -413,6 +419,14 @@ export class TemplateLoop {
   private forgetChangedExclusions(items: Map<string, DataItem>): void {
     for (const [id, exclusion] of this.exclusions)
       if (items.get(id)?.fingerprint !== exclusion.fingerprint) this.exclusions.delete(id);
+  }
+
+  /** Each warning the template writes goes on the timeline once, when it first appears. */
+  private recordRenderWarnings(output: string): void {
+    const now = renderWarnings(output);
+    for (const message of now)
+      if (!this.warnings.includes(message)) this.timeline.record({ kind: 'warning', message });
+    this.warnings = now;
   }
 
   private warnAboutHiddenEnv(names: readonly string[]): void {

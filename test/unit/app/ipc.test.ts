@@ -108,7 +108,7 @@ describe('IPC handlers', () => {
     });
     expect(engine.loop.setTemplate).not.toHaveBeenCalled();
     await call('setTemplate', DASHBOARD, { source: 'upstream {}' });
-    expect(engine.loop.setTemplate).toHaveBeenCalledWith('upstream {}');
+    expect(engine.loop.setTemplate).toHaveBeenCalledWith('upstream {}', 'edited.ctmpl');
 
     expect(await call('openExternal', DASHBOARD, { target: 'https://evil.example' })).toEqual({
       error: {
