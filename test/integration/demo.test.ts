@@ -114,7 +114,9 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
     expect((await probe(lbUrl, 'get')).ok).toBe(true);
 
     // 2. A template that renders an invalid nginx config: nginx -t refuses it, the old config keeps serving.
-    await app.setTemplate({ source: good.replace('least_conn;', 'least_conn;\n  this_is_not_a_directive on;') });
+    await app.setTemplate({
+      source: good.replace('least_conn;', 'least_conn;\n  this_is_not_a_directive on;'),
+    });
     await waitForLbError(app);
     const status = app.getStatus();
     expect(status.lb.lastError?.message).toMatch(/unknown directive "this_is_not_a_directive"/);
