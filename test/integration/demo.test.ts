@@ -107,9 +107,9 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
     const generation = app.getStatus().lb.generation;
 
     // 1. A template syntax error is refused and shown; nginx never sees it.
-    expect(() => app.setTemplate({ source: 'upstream app {\n  {{range service "backend.web"}\n}' })).toThrow(
-      /line 2|2:/,
-    );
+    await expect(
+      app.setTemplate({ source: 'upstream app {\n  {{range service "backend.web"}\n}' }),
+    ).rejects.toThrow(/line 2|2:/);
     expect(app.getStatus().template.lastError?.message).toMatch(/2:/);
     expect((await probe(lbUrl, 'get')).ok).toBe(true);
 
