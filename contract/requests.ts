@@ -12,7 +12,8 @@ z.config({ jitless: true });
 
 /** Limits every side validates against. */
 export const LIMITS = {
-  maxWebInstances: 20,
+  // 100: the cost curve's top (bench `curve`); simple-web costs a few MB per replica.
+  maxWebInstances: 100,
   traffic: { minRate: 1, maxRate: 200, minSeconds: 1, maxSeconds: 3600 },
   maxTemplateBytes: 64 * 1024,
 } as const;

@@ -67,7 +67,7 @@ the file, which wins over the defaults.`,
   scale: `Usage: discovery-tray scale web=N
        discovery-tray scale PROJECT/SERVICE=N
 
-Scales the demo's web to N instances (0 to 20), or a Docker Compose service to N replicas (1 to 20),
+Scales the demo's web to N instances (0 to 100), or a Docker Compose service to N replicas (1 to 100),
 through the running engine. Scale-down drains, highest numbers first: deregister, re-render, reload
 nginx, wait for requests in flight, then stop and remove.
 

@@ -168,7 +168,7 @@ describe('discovery-tray CLI', () => {
 
     const bad = await cli(['scale', 'web=-2']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/whole number from 0 to 20/);
+    expect(bad.stderr).toMatch(/whole number from 0 to 100/);
     const after = JSON.parse((await cli(['status', '--json'])).stdout) as EngineStatus;
     expect(after.services.find((s) => s.name === 'web')?.running).toBe(3);
 

@@ -104,12 +104,12 @@ describe('HTTP client of the contract', () => {
   it('passes the server’s error envelope through (e.g. a refused count)', async () => {
     const fetch = vi.fn(() =>
       Promise.resolve(
-        jsonResponse(400, { error: { message: 'Count must be 0 to 20.', code: 'bad-request' } }),
+        jsonResponse(400, { error: { message: 'Count must be 0 to 100.', code: 'bad-request' } }),
       ),
     );
     const api = createHttpApi({ baseUrl: BASE, token: 't', fetch });
     expect(await api.scale({ service: 'web', count: 99 })).toEqual({
-      error: { message: 'Count must be 0 to 20.', code: 'bad-request' },
+      error: { message: 'Count must be 0 to 100.', code: 'bad-request' },
     });
   });
 

@@ -15,8 +15,8 @@ import { CONTAINER_META_KEY, OWNER_META_KEY } from '../registrator/ownership.js'
 export const CATALOG_LIMITS = {
   /** Services watched and listed (by name order); the rest are counted. */
   maxServices: 50,
-  /** Instances kept per service (by ID order); the rest are counted. */
-  maxInstancesPerService: 50,
+  /** Instances kept per service (by ID order); the rest are counted. Above the scale limit (100). */
+  maxInstancesPerService: 128,
   maxTags: 16,
   maxTextChars: 200,
   maxTagChars: 64,

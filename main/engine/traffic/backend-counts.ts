@@ -7,8 +7,8 @@
 
 /** An address is at most 47 characters ([IPv6]:port); anything longer is not one. */
 export const MAX_BACKEND_KEY_CHARS = 64;
-/** More than the demo ever runs (LIMITS.maxWebInstances is 20), "other" included. */
-export const MAX_BACKEND_KEYS = 64;
+/** More than the demo ever runs (LIMITS.maxWebInstances is 100), "other" included. */
+export const MAX_BACKEND_KEYS = 128;
 export const OTHER_BACKENDS = 'other';
 
 export class BackendCounts {

@@ -64,13 +64,13 @@ describe('IPC handlers', () => {
   });
 
   it.each([
-    [{ service: 'web', count: 1.5 }, 'count must be a whole number from 0 to 20; got 1.5.'],
-    [{ service: 'web', count: -1 }, 'count must be a whole number from 0 to 20; got -1.'],
+    [{ service: 'web', count: 1.5 }, 'count must be a whole number from 0 to 100; got 1.5.'],
+    [{ service: 'web', count: -1 }, 'count must be a whole number from 0 to 100; got -1.'],
     [
       { service: 'web', count: LIMITS.maxWebInstances + 1 },
-      'count must be a whole number from 0 to 20; got 21.',
+      'count must be a whole number from 0 to 100; got 101.',
     ],
-    [{ service: 'web', count: '3' }, 'count must be a whole number from 0 to 20; got "3".'],
+    [{ service: 'web', count: '3' }, 'count must be a whole number from 0 to 100; got "3".'],
     [
       { service: 'consul', count: 1 },
       'service must be web (the demo\'s) or a Compose service as <project>/<service>; got "consul".',

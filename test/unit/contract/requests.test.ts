@@ -84,8 +84,8 @@ describe('scale', () => {
     expect(error.message).toBe(
       'scale: "shop/web" cannot be scaled to 0: the engine makes new replicas of a Compose service by copying a running one, so it keeps at least 1 (to stop them all, use docker compose stop). Nothing was changed.',
     );
-    expect(refusal(() => parseRequest('scale', { service: 'shop/web', count: 21 })).message).toMatch(
-      /from 0 to 20; got 21\. Nothing was changed\.$/,
+    expect(refusal(() => parseRequest('scale', { service: 'shop/web', count: 101 })).message).toMatch(
+      /from 0 to 100; got 101\. Nothing was changed\.$/,
     );
   });
 });
