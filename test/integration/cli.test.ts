@@ -2,43 +2,20 @@
  * The CLI as a user runs it: `up` in the foreground, then `status`, `scale`
  * and `down` from another terminal, with the exit codes scripts rely on.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus, HitsSnapshot, TrafficStatus } from '../../contract/index.js';
-import { removeTestStack } from '../support/engine-fixture.js';
-import { testImages } from '../support/images.js';
+import { CliSession, type CliResult } from '../support/cli-session.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 import { docker } from '../support/docker-fixtures.js';
 
-const project = `dt-it-cli-${process.pid}`;
-const stateDir = mkdtempSync(join(tmpdir(), 'dt-cli-state-'));
-const env = {
-  ...process.env,
-  DISCOVERY_TRAY_STATE_DIR: stateDir,
-  DISCOVERY_TRAY_PROJECT: project,
-  DISCOVERY_TRAY_CONSUL_IMAGE: testImages.consul,
-  DISCOVERY_TRAY_LB_IMAGE: testImages.lb,
-  DISCOVERY_TRAY_WEB_IMAGE: testImages.web,
-};
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', ...args], {
-      env,
-      cwd: process.cwd(),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const session = new CliSession('cli');
+const { project, stateDir } = session;
+const cli = (args: string[]): Promise<CliResult> => session.run(args);
 
 async function stackContainers(): Promise<number> {
   return (
@@ -48,7 +25,6 @@ async function stackContainers(): Promise<number> {
 
 describe('discovery-tray CLI', () => {
   let up: ChildProcess | undefined;
-  let upOutput = '';
   let lbPort: number;
 
   beforeAll(async () => {
@@ -56,9 +32,7 @@ describe('discovery-tray CLI', () => {
   });
 
   afterAll(async () => {
-    if (up?.exitCode === null) up.kill('SIGTERM');
-    await removeTestStack(undefined, project);
-    rmSync(stateDir, { recursive: true, force: true });
+    await session.cleanup();
   });
 
   it('says clearly when no engine runs (exit 3), and prints usage on bad arguments (exit 2)', async () => {
@@ -116,30 +90,13 @@ describe('discovery-tray CLI', () => {
 
   it('runs the demo: up, status --json, scale, refuses a bad scale, down', async () => {
     const consulPort = await freePort();
-    up = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'main/cli.ts',
-        'up',
-        '--web',
-        '1',
-        '--lb-port',
-        String(lbPort),
-        '--consul-port',
-        String(consulPort),
-      ],
-      { env },
-    );
-    up.stdout?.on('data', (c: Buffer) => (upOutput += c.toString()));
-    up.stderr?.on('data', (c: Buffer) => (upOutput += c.toString()));
-    await waitFor('up to report ready', () => upOutput.includes('Discovery Tray is up'), {
-      timeoutMs: 90_000,
-      intervalMs: 100,
-    });
-    expect(upOutput).toContain(`http://127.0.0.1:${lbPort}`);
-    expect(upOutput).toContain(`http://127.0.0.1:${consulPort}/ui/`);
+    const running = await session.up([
+      ...['--web', '1', '--lb-port', String(lbPort), '--consul-port', String(consulPort)],
+    ]);
+    up = running.child;
+    const upOutput = running.output;
+    expect(upOutput()).toContain(`http://127.0.0.1:${lbPort}`);
+    expect(upOutput()).toContain(`http://127.0.0.1:${consulPort}/ui/`);
     expect(statSync(join(stateDir, 'engine.json')).mode & 0o777).toBe(0o600);
 
     const again = await cli(['up']);
@@ -153,7 +110,7 @@ describe('discovery-tray CLI', () => {
     expect(status.consul.url).toBe(`http://127.0.0.1:${consulPort}`);
     // The dashboard: its URL carries the token in the fragment; the page itself is served without it.
     expect(status.dashboard?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
-    expect(upOutput).toContain(status.dashboard!.url);
+    expect(upOutput()).toContain(status.dashboard!.url);
     const page = await fetch(status.dashboard!.url.split('#')[0]!, { signal: AbortSignal.timeout(5000) });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");

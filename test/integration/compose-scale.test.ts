@@ -5,50 +5,22 @@
  * networks and aliases Compose v2 gives a replica. A container that registers the same service but
  * is neither the demo's nor Compose's is never touched by any scale.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineStatus, ScaleTargetView } from '../../contract/index.js';
+import { LIMITS, type EngineStatus, type ScaleTargetView } from '../../contract/index.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
 import { TestResources, docker } from '../support/docker-fixtures.js';
-import { removeTestStack } from '../support/engine-fixture.js';
+import { CliSession } from '../support/cli-session.js';
 import { testImages } from '../support/images.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 
-const project = `dt-it-compose-${process.pid}`;
+const session = new CliSession('compose');
 /** The Compose project: Compose's own rule for names (lowercase letters, digits, _ and -). */
 const compose = `dtc${process.pid}`;
 const target = `${compose}/web`;
-const stateDir = mkdtempSync(join(tmpdir(), 'dt-compose-state-'));
-const env = {
-  ...process.env,
-  DISCOVERY_TRAY_STATE_DIR: stateDir,
-  DISCOVERY_TRAY_PROJECT: project,
-  DISCOVERY_TRAY_CONSUL_IMAGE: testImages.consul,
-  DISCOVERY_TRAY_LB_IMAGE: testImages.lb,
-  DISCOVERY_TRAY_WEB_IMAGE: testImages.web,
-};
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-async function status(): Promise<EngineStatus> {
-  const result = await cli(['status', '--json']);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as EngineStatus;
-}
+const cli = session.run.bind(session);
+const status = session.status.bind(session);
 
 function targetOf(s: EngineStatus, name: string): ScaleTargetView | undefined {
   return s.scaleTargets?.find((t) => t.target === name);
@@ -106,8 +78,6 @@ async function replicasOf(service: string): Promise<Dockerode.ContainerInspectIn
 
 describe('scaling a Compose service from the CLI (real Docker, Consul, nginx)', () => {
   const resources = new TestResources();
-  let up: ChildProcess | undefined;
-  let upOutput = '';
   let lbUrl: string;
   let front: string;
   let back: string;
@@ -116,20 +86,7 @@ describe('scaling a Compose service from the CLI (real Docker, Consul, nginx)', 
 
   beforeAll(async () => {
     const lbPort = await freePort();
-    up = spawn(
-      process.execPath,
-      [
-        ...['--import', 'tsx', 'main/cli.ts', 'up', '--web', '1'],
-        ...['--lb-port', String(lbPort), '--consul-port', String(await freePort())],
-      ],
-      { env },
-    );
-    up.stdout?.on('data', (c: Buffer) => (upOutput += c.toString()));
-    up.stderr?.on('data', (c: Buffer) => (upOutput += c.toString()));
-    await waitFor('up to report ready', () => upOutput.includes('Discovery Tray is up'), {
-      timeoutMs: 90_000,
-      intervalMs: 100,
-    });
+    await session.up(['--web', '1', '--lb-port', String(lbPort), '--consul-port', String(await freePort())]);
     lbUrl = `http://127.0.0.1:${lbPort}/`;
 
     front = await resources.network(`${compose}_front`);
@@ -150,12 +107,7 @@ describe('scaling a Compose service from the CLI (real Docker, Consul, nginx)', 
   });
 
   afterAll(async () => {
-    if (up?.exitCode === null) up.kill('SIGTERM');
-    await waitFor('the engine to exit', () => up?.exitCode !== null, {
-      timeoutMs: 30_000,
-      intervalMs: 100,
-    }).catch(() => undefined);
-    await removeTestStack(undefined, project);
+    await session.cleanup();
     // The replicas the engine made are copies: they carry the test's label too.
     const made = await docker.listContainers({
       all: true,
@@ -170,7 +122,6 @@ describe('scaling a Compose service from the CLI (real Docker, Consul, nginx)', 
       ),
     );
     await resources.cleanup();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('lists the Compose service as scalable and the stranger as only also registered', async () => {
@@ -189,7 +140,7 @@ describe('scaling a Compose service from the CLI (real Docker, Consul, nginx)', 
       composeService: 'web',
       services: ['web'],
       min: 1,
-      max: 20,
+      max: LIMITS.maxWebInstances,
       scalable: true,
       busy: false,
     });

@@ -3,49 +3,14 @@
  * stack is adopted, not recreated, and Consul ends with exactly the running
  * web containers: nothing stale, nothing twice. Real processes, real Docker.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CliSession } from '../support/cli-session.js';
 import { docker } from '../support/docker-fixtures.js';
-import { removeTestStack } from '../support/engine-fixture.js';
-import { testImages } from '../support/images.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 
-const project = `dt-it-restart-${process.pid}`;
-const stateDir = mkdtempSync(join(tmpdir(), 'dt-restart-state-'));
-const env = {
-  ...process.env,
-  DISCOVERY_TRAY_STATE_DIR: stateDir,
-  DISCOVERY_TRAY_PROJECT: project,
-  DISCOVERY_TRAY_CONSUL_IMAGE: testImages.consul,
-  DISCOVERY_TRAY_LB_IMAGE: testImages.lb,
-  DISCOVERY_TRAY_WEB_IMAGE: testImages.web,
-};
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function up(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli.ts', 'up', ...args], { env });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  await waitFor(
-    'up to report ready',
-    () => output.includes('Discovery Tray is up') || child.exitCode !== null,
-    {
-      timeoutMs: 90_000,
-      intervalMs: 100,
-    },
-  );
-  expect(output).toContain('Discovery Tray is up');
-  return { child, output: () => output };
-}
+const session = new CliSession('restart');
+const { project } = session;
 
 async function stackIds(role: string): Promise<string[]> {
   const list = await docker.listContainers({
@@ -60,20 +25,13 @@ async function webCatalog(consulUrl: string): Promise<string[]> {
 }
 
 describe('engine killed with SIGKILL and started again', () => {
-  const started: ChildProcess[] = [];
-
-  afterAll(async () => {
-    for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
-    await removeTestStack(undefined, project);
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  afterAll(() => session.cleanup());
 
   it('adopts the stack and leaves no stale and no duplicate registration', async () => {
     const consulPort = await freePort();
     const consulUrl = `http://127.0.0.1:${consulPort}`;
     const ports = ['--lb-port', String(await freePort()), '--consul-port', String(consulPort)];
-    const first = await up(['--web', '3', ...ports]);
-    started.push(first.child);
+    const first = await session.up(['--web', '3', ...ports]);
     const consul = await stackIds('consul');
     const lb = await stackIds('lb');
     const web = await stackIds('web');
@@ -90,8 +48,7 @@ describe('engine killed with SIGKILL and started again', () => {
     expect(await webCatalog(consulUrl)).toHaveLength(3);
 
     // The state file of the killed engine is still there; a new `up` must see that it is dead.
-    const second = await up(ports);
-    started.push(second.child);
+    const second = await session.up(ports);
     expect(second.output()).toMatch(/adopted/);
     expect(await stackIds('consul')).toEqual(consul);
     expect(await stackIds('lb')).toEqual(lb);
