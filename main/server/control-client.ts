@@ -14,6 +14,7 @@ import {
 } from '../../contract/index.js';
 import { timeoutSignal } from '../engine/timeout-signal.js';
 import { loadEndpoint, type EngineEndpoint } from './state-file.js';
+import { sseFrames } from './sse-frames.js';
 
 export class NoEngineError extends Error {
   constructor() {
@@ -98,19 +99,9 @@ export class ControlClient {
       if (payload && 'error' in payload) throw new ApiError(payload.error.message, payload.error.code);
       throw new ApiError(`The event stream answered HTTP ${response.status}.`, 'bad-response');
     }
-    const decoder = new TextDecoder();
-    let buffered = '';
     try {
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          const topic = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (isTopicName(topic) && data !== undefined) onEvent(topic, JSON.parse(data) as unknown);
-        }
+      for await (const { event, data } of sseFrames(response.body as AsyncIterable<Uint8Array>)) {
+        if (isTopicName(event)) onEvent(event, JSON.parse(data) as unknown);
       }
     } catch (error) {
       if (!signal.aborted) throw error;

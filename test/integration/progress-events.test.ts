@@ -11,6 +11,7 @@ import type { ApiResult, ImageProgress } from '../../contract/index.js';
 import { Engine } from '../../main/engine/engine.js';
 import { DEFAULT_WEB_IMAGE } from '../../main/engine/stack/stack-config.js';
 import type { ControlServer } from '../../main/server/control-server.js';
+import { sseFrames } from '../../main/server/sse-frames.js';
 import { DiscoveryService } from '../../main/service/discovery-service.js';
 import { docker } from '../support/docker-fixtures.js';
 import { controlServerFor, removeTestStack, testEngineConfig } from '../support/engine-fixture.js';
@@ -30,19 +31,9 @@ interface SseEvent {
 async function readEvents(url: string, events: SseEvent[], abort: AbortController): Promise<void> {
   const response = await fetch(url, { signal: abort.signal });
   expect(response.status).toBe(200);
-  const decoder = new TextDecoder();
-  let buffered = '';
   try {
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffered.indexOf('\n\n')) >= 0) {
-        const block = buffered.slice(0, end);
-        buffered = buffered.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) as unknown });
-      }
+    for await (const { event, data } of sseFrames(response.body as AsyncIterable<Uint8Array>)) {
+      events.push({ event, data: JSON.parse(data) as unknown });
     }
   } catch (error) {
     if (!abort.signal.aborted) throw error;

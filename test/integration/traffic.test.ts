@@ -11,6 +11,7 @@ import type { ApiResult, HitsSnapshot, TrafficStatus } from '../../contract/inde
 import type { Engine } from '../../main/engine/engine.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import type { ControlServer } from '../../main/server/control-server.js';
+import { sseFrames } from '../../main/server/sse-frames.js';
 import { controlServerFor, removeTestStack, startTestEngine } from '../support/engine-fixture.js';
 import { waitFor } from '../support/wait.js';
 
@@ -76,20 +77,9 @@ describe('traffic generator and event stream (real Docker, Consul, nginx)', () =
       stopped = true;
       abort.abort();
     });
-    const decoder = new TextDecoder();
-    let buffered = '';
     try {
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data)
-            events.push({ event, data: JSON.parse(data) as unknown, receivedAt: Date.now() });
-        }
+      for await (const { event, data } of sseFrames(response.body as AsyncIterable<Uint8Array>)) {
+        events.push({ event, data: JSON.parse(data) as unknown, receivedAt: Date.now() });
       }
       endedByServer = !stopped;
     } catch (error) {
