@@ -11,6 +11,7 @@
 import type Consul from 'consul';
 import { clipText } from '../text-limits.js';
 import { CONTAINER_META_KEY, OWNER_META_KEY } from '../registrator/ownership.js';
+import type { HealthEntry } from './health-entry.js';
 
 export const CATALOG_LIMITS = {
   /** Services watched and listed (by name order); the rest are counted. */
@@ -50,19 +51,6 @@ export interface CatalogSnapshot {
   services: CatalogService[];
   /** Services past CATALOG_LIMITS.maxServices. */
   servicesNotShown: number;
-}
-
-interface HealthEntry {
-  Node?: { Address?: string };
-  Service?: {
-    ID?: string;
-    Service?: string;
-    Address?: string;
-    Port?: number;
-    Tags?: string[] | null;
-    Meta?: Record<string, string> | null;
-  };
-  Checks?: { Status?: string }[] | null;
 }
 
 type Watch = ReturnType<Consul['watch']>;

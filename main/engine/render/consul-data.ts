@@ -20,19 +20,7 @@ import {
   type RefusedInstance,
   type SanitizedInstance,
 } from './sanitize.js';
-
-interface HealthEntry {
-  Node?: { Node?: string; Address?: string };
-  Service?: {
-    ID?: string;
-    Service?: string;
-    Address?: string;
-    Port?: number;
-    Tags?: string[] | null;
-    Meta?: Record<string, string> | null;
-  };
-  Checks?: { Status?: string; ServiceID?: string }[];
-}
+import type { HealthEntry } from '../consul/health-entry.js';
 
 interface ServiceValue {
   instances: SanitizedInstance[];
