@@ -17,6 +17,7 @@ import { freePort } from '../test/support/ports.js';
 import { measureEngineResources, type EngineResources } from './engine-resources.js';
 import { startHaproxyPeer } from './peers/haproxy-dns.js';
 import { measureRegistrationLatency } from './registration-latency.js';
+import { stackNetworkName } from '../main/engine/stack/stack-config.js';
 import { measureScaleUpRatio } from './scale-up-ratio.js';
 import { measureRoutedLatency, measureScaleFailures, type ScaleFailures } from './scaling.js';
 import type { Summary } from './stats.js';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     const project = test.engine.config.project;
     const peer = await startHaproxyPeer(docker, {
       project,
-      network: project,
+      network: stackNetworkName(project),
       consulContainer: `${project}-consul`,
       image: testImages.haproxy,
       port: await freePort(),

@@ -5,7 +5,7 @@
  */
 import type { TestEngine } from '../test/support/engine-fixture.js';
 import type Dockerode from 'dockerode';
-import { STACK_LABEL } from '../main/engine/stack/stack-config.js';
+import { STACK_LABEL, stackNetworkName } from '../main/engine/stack/stack-config.js';
 import { summarize, type Summary } from './stats.js';
 
 async function directStart(
@@ -23,7 +23,7 @@ async function directStart(
         Image: images.web,
         // Not registered: the floor is Docker alone.
         Labels: { [STACK_LABEL]: project, SERVICE_IGNORE: 'true' },
-        HostConfig: { NetworkMode: project },
+        HostConfig: { NetworkMode: stackNetworkName(project) },
       });
       await container.start();
       return container;

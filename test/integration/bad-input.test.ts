@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
-import { STACK_LABEL } from '../../main/engine/stack/stack-config.js';
+import { STACK_LABEL, stackNetworkName } from '../../main/engine/stack/stack-config.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
 import { TestResources, docker } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
@@ -114,7 +114,7 @@ describe('bad input is refused and nothing leaks (real Docker, Consul, nginx)', 
   });
 
   it('registers a container with malformed SERVICE_* values sanely, and others are unaffected', async () => {
-    const network = engine.config.project;
+    const network = stackNetworkName(engine.config.project);
     const container = await resources.run({
       network,
       env: {

@@ -3,6 +3,7 @@
  * one backend answers; scale to 3 and nginx round-robins over three; back to 1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../contract/index.js';
 import type { Engine } from '../../main/engine/engine.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
@@ -92,7 +93,7 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
     for (const [service, count] of [
       ['web', -1],
       ['web', 1.5],
-      ['web', 21],
+      ['web', LIMITS.maxWebInstances + 1],
       ['web', 'three'],
       ['db', 2],
     ] as const) {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackNetworkName } from '../../main/engine/stack/stack-config.js';
 import { Engine } from '../../main/engine/engine.js';
 import type { EngineConfig } from '../../main/engine/engine-config.js';
 import { templateFileStorage } from '../../main/server/template-file.js';
@@ -69,7 +70,7 @@ describe('the services-localhost template', () => {
 
   it('routes each service by its .localhost name, skips a bad name with a warning, and lasts', async () => {
     await app.call('scale', { service: 'web', count: 1 });
-    const network = config.project;
+    const network = stackNetworkName(config.project);
     const api = await resources.run({
       network,
       env: { SERVICE_NAME: 'api', SERVICE_TAGS: 'backend' },

@@ -40,6 +40,18 @@ export const ROLE_LABEL = 'org.discovery-tray.role';
 export const INDEX_LABEL = 'org.discovery-tray.index';
 export type StackRole = 'consul' | 'lb' | 'web';
 
+/**
+ * The stack's network, named to sort before any other network name. The LB joins the user's
+ * networks (the default "bridge", Compose's "<project>_default", …) to reach their containers, and
+ * Docker (before 28, which has no gateway priority) makes a container's gateway network the one whose
+ * name sorts first — and moves its published ports there. Were a joined network to sort first, every
+ * join and leave would restart the LB's port proxy, and connections arriving then would be refused.
+ * "0-" is the lowest start a Docker network name can have.
+ */
+export function stackNetworkName(project: string): string {
+  return `0-${project}`;
+}
+
 export function stackNames(config: StackConfig): {
   network: string;
   consul: string;
@@ -47,7 +59,7 @@ export function stackNames(config: StackConfig): {
   web: (index: number) => string;
 } {
   return {
-    network: config.project,
+    network: stackNetworkName(config.project),
     consul: `${config.project}-consul`,
     lb: `${config.project}-lb`,
     web: (index) => `${config.project}-web-${index}`,

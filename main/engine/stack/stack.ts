@@ -48,6 +48,9 @@ export interface StackContainer {
 }
 
 /** Served until the first render is validated and applied: never user content unchecked. */
+/** Above the default (0) of every other network the LB joins. GwPriority is newer than @types/dockerode. */
+const gatewayEndpoint: Dockerode.EndpointSettings & { GwPriority: number } = { GwPriority: 100 };
+
 export const BOOTSTRAP_UPSTREAM = [
   '# Discovery Tray: waiting for the first render of the template.',
   'server {',
@@ -58,6 +61,7 @@ export const BOOTSTRAP_UPSTREAM = [
 ].join('\n');
 
 export class Stack {
+  /** `network` is the adopted network's name once ensureNetwork() has run (older stacks kept theirs). */
   readonly names: ReturnType<typeof stackNames>;
   private webImageChecked = false;
 
@@ -104,6 +108,16 @@ export class Stack {
   }
 
   async ensureNetwork(): Promise<string> {
+    // A stack made by an earlier version has its network under the project's plain name: keep it.
+    const ours = (
+      await this.docker.listNetworks({ filters: { label: [`${STACK_LABEL}=${this.config.project}`] } })
+    )
+      .filter((n) => n.Labels?.[STACK_LABEL] === this.config.project)
+      .sort((a, b) => a.Name.localeCompare(b.Name));
+    if (ours[0]) {
+      this.names.network = ours[0].Name;
+      return ours[0].Name;
+    }
     const name = this.names.network;
     const existing = await this.docker.listNetworks({ filters: { name: [name] } });
     const exact = existing.find((n) => n.Name === name);
@@ -192,6 +206,9 @@ export class Stack {
         StdinOnce: false,
         ExposedPorts: { '80/tcp': {} },
         StopSignal: 'SIGQUIT',
+        // Docker 28+ (API 1.48): the stack's network stays the LB's gateway, whatever the names of the
+        // networks it joins later (older engines ignore the field; the network's name does it there).
+        NetworkingConfig: { EndpointsConfig: { [this.names.network]: gatewayEndpoint } },
         HostConfig: {
           NetworkMode: this.names.network,
           PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(this.config.lbPort) }] },
