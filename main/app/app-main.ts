@@ -163,6 +163,8 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
     stopDemo: () => void service.call('stopDemo').catch(reportError('dialogs.stopFailed')),
     scaleWeb: (count) =>
       void service.call('scale', { service: 'web', count }).catch(reportError('dialogs.scaleFailed')),
+    scaleTarget: (target, count) =>
+      void service.call('scale', { service: target, count }).catch(reportError('dialogs.scaleFailed')),
     toggleTraffic: () =>
       void (
         service.getTraffic().running

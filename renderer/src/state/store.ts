@@ -104,7 +104,8 @@ export interface DashboardStore {
   start(): Promise<void>;
   stop(): void;
   refreshStatus(): Promise<void>;
-  scale(count: number): Promise<boolean>;
+  /** Scales the demo's `web`, or another scale target (`<project>/<service>`). */
+  scale(count: number, target?: string): Promise<boolean>;
   startTraffic(request: TrafficRequest): Promise<boolean>;
   stopTraffic(): Promise<boolean>;
   loadTemplate(): Promise<void>;
@@ -246,11 +247,11 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     }
   }
 
-  function scale(count: number): Promise<boolean> {
+  function scale(count: number, target = 'web'): Promise<boolean> {
     state.scale.target = count;
     return act(
       state.scale,
-      () => api.scale({ service: 'web', count }),
+      () => api.scale({ service: target, count }),
       (result) => (state.scale.last = result),
       true,
     );

@@ -15,6 +15,7 @@ function spyActions() {
     startDemo: vi.fn<() => void>(),
     stopDemo: vi.fn<() => void>(),
     scaleWeb: vi.fn<(count: number) => void>(),
+    scaleTarget: vi.fn<(target: string, count: number) => void>(),
     toggleTraffic: vi.fn<() => void>(),
     openLoadBalancer: vi.fn<() => void>(),
     openConsulUi: vi.fn<() => void>(),
@@ -81,6 +82,7 @@ describe('the tray menu', () => {
     expect(m.enabled).toEqual([
       'Stop demo',
       'Scale web',
+      'Services',
       'Add one',
       'Remove one',
       'Send traffic',
@@ -289,6 +291,7 @@ describe('the tray menu in Simplified Chinese', () => {
       '启动演示',
       '停止演示',
       '扩缩 web',
+      '服务',
       '增加一个',
       '减少一个',
       '发送流量',

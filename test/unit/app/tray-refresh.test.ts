@@ -16,6 +16,7 @@ const actions: TrayActions = {
   startDemo: noop,
   stopDemo: noop,
   scaleWeb: noop,
+  scaleTarget: noop,
   toggleTraffic: noop,
   openLoadBalancer: noop,
   openConsulUi: noop,
