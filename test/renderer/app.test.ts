@@ -31,7 +31,7 @@ describe('Dashboard', () => {
   it('has tabs with proper roles, operable with the arrow keys', async () => {
     const { wrapper } = await mountWithStore(App, createApiStub());
     const tabs = wrapper.findAll('[role="tab"]');
-    expect(tabs.map((t) => t.text())).toEqual(['Timeline', 'Config']);
+    expect(tabs.map((t) => t.text())).toEqual(['Timeline', 'Config', 'Services']);
     expect(wrapper.find('[role="tablist"]').exists()).toBe(true);
     expect(tabs[0]!.attributes('aria-selected')).toBe('true');
     expect(tabs[0]!.attributes('tabindex')).toBe('0');
@@ -45,6 +45,10 @@ describe('Dashboard', () => {
     expect(wrapper.find('#panel-config').attributes('hidden')).toBeUndefined();
     expect(wrapper.find('#panel-timeline').attributes('hidden')).toBeDefined();
     await tabs[1]!.trigger('keydown', { key: 'ArrowRight' });
+    await flushPromises();
+    expect(tabs[2]!.attributes('aria-selected')).toBe('true');
+    expect(wrapper.find('#panel-services [data-test="services-view"]').exists()).toBe(true);
+    await tabs[2]!.trigger('keydown', { key: 'ArrowRight' });
     await flushPromises();
     expect(tabs[0]!.attributes('aria-selected')).toBe('true');
     wrapper.unmount();
