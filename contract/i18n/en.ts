@@ -351,4 +351,27 @@ export const en = {
     dashboardGaveUp:
       'The dashboard window stopped ({reason}) {count} times within a minute; open it again from the tray.',
   },
+  templates: {
+    picker: 'Templates',
+    live: 'Live template: {label}',
+    builtinName: {
+      classic: 'Classic (backend.web)',
+      'services-localhost': 'Every service at <service>.localhost',
+    },
+    inUse: 'in use',
+    resetClassic: 'Reset to the classic template',
+    confirmReset: 'Replace the live template with the classic one? Your edited version stays in the history.',
+    confirm: 'Yes, reset',
+    cancel: 'Cancel',
+    history: 'Last versions',
+    noHistory: 'No version kept yet.',
+    kind: { builtin: 'built-in', edited: 'edited', file: 'file' },
+    bytes: '{size} bytes',
+    restore: 'Restore this version',
+    restored: 'Restored.',
+    selected: 'Now in use.',
+    trayMenu: 'Template',
+    trayReset: 'Reset to classic',
+    notChanged: 'The template was not changed',
+  },
 };

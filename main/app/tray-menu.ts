@@ -17,6 +17,7 @@ import type { DemoView } from '../service/discovery-service.js';
 import { translatorFor } from './translator.js';
 import { settingsMenuItems, type TraySettingsActions } from './tray-settings-menu.js';
 import { preparingLine, preparingTooltip } from './tray-progress.js';
+import { templateMenuItem, type TrayTemplateActions } from './tray-templates-menu.js';
 
 /** Everything the tray draws from: the demo's view and the app's own setting. */
 export interface TrayState extends DemoView {
@@ -31,7 +32,7 @@ export interface TrayState extends DemoView {
 /** The counts offered under "Scale web". */
 export const SCALE_CHOICES = [0, 1, 2, 3, 5, 10] as const;
 
-export interface TrayActions extends TraySettingsActions {
+export interface TrayActions extends TraySettingsActions, TrayTemplateActions {
   startDemo(): void;
   stopDemo(): void;
   scaleWeb(count: number): void;
@@ -199,6 +200,7 @@ export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuIt
     },
     { label: t('tray.showDashboard'), click: () => actions.showDashboard() },
     { type: 'separator' },
+    templateMenuItem(view, actions, t),
     {
       label: t('tray.language'),
       submenu: LANGUAGE_CHOICES.map((choice) => ({

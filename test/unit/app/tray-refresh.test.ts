@@ -25,6 +25,7 @@ const actions: TrayActions = {
   openSettings: noop,
   setOpenAtLogin: noop,
   usePort: noop,
+  selectTemplate: noop,
   quit: noop,
 };
 
