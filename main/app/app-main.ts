@@ -188,6 +188,8 @@ export async function startApp(deps: AppDependencies): Promise<RunningApp | unde
       showDashboard();
       void window?.loadURL(`${DASHBOARD_URL}#settings`);
     },
+    selectTemplate: (name) =>
+      void service.call('selectTemplate', { name }).catch(reportError('templates.notChanged')),
     setLanguage: (language) =>
       void service.call('updateSettings', { language }).catch(reportError('dialogs.settingNotSaved')),
     quit: () => app.quit(),

@@ -18,6 +18,7 @@ import { translatorFor } from './translator.js';
 import { settingsMenuItems, type TraySettingsActions } from './tray-settings-menu.js';
 import { preparingLine, preparingTooltip } from './tray-progress.js';
 import { servicesMenuItems, type TrayServicesActions } from './tray-services-menu.js';
+import { templateMenuItem, type TrayTemplateActions } from './tray-templates-menu.js';
 
 /** Everything the tray draws from: the demo's view and the app's own setting. */
 export interface TrayState extends DemoView {
@@ -32,7 +33,7 @@ export interface TrayState extends DemoView {
 /** The counts offered under "Scale web". */
 export const SCALE_CHOICES = [0, 1, 2, 3, 5, 10] as const;
 
-export interface TrayActions extends TraySettingsActions, TrayServicesActions {
+export interface TrayActions extends TraySettingsActions, TrayServicesActions, TrayTemplateActions {
   startDemo(): void;
   stopDemo(): void;
   scaleWeb(count: number): void;
@@ -201,6 +202,7 @@ export function buildTrayTemplate(view: TrayState, actions: TrayActions): MenuIt
     },
     { label: t('tray.showDashboard'), click: () => actions.showDashboard() },
     { type: 'separator' },
+    templateMenuItem(view, actions, t),
     {
       label: t('tray.language'),
       submenu: LANGUAGE_CHOICES.map((choice) => ({

@@ -9,6 +9,7 @@ import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
+import { waitFor } from '../support/wait.js';
 
 async function backendsOf(url: string, count: number): Promise<string[]> {
   const seen: string[] = [];
@@ -134,6 +135,39 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
     expect(app.getStatus().lb.lastError).toBeUndefined();
     expect(app.getStatus().lb.generation).toBe(generation);
     expect((await probe(lbUrl, 'get')).ok).toBe(true);
+  });
+
+  it('refuses a template calling vault or secret, naming the function; the last good config keeps serving', async () => {
+    // Run alone, the test may start before the web backend is in the config: first, it serves.
+    await waitFor('the LB to answer from a web backend', async () => (await probe(lbUrl, 'get')).ok, {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
+    const good = app.getTemplate().source;
+    const generation = app.getStatus().lb.generation;
+    const webAddresses = (): string[] =>
+      (app.getStatus().services.find((s) => s.name === 'web')?.instances ?? []).map((i) => i.address);
+    for (const [name, call] of [
+      ['vault', '{{ with vault "secret/lb" }}{{ .Data.key }}{{ end }}'],
+      ['secret', '{{ with secret "secret/lb" }}{{ .Data.key }}{{ end }}'],
+    ] as const) {
+      // Through the contract's validator, as the dashboard and the CLI send it.
+      const refusal: unknown = await app
+        .call('setTemplate', { source: `${good}\n# ${call}\n` })
+        .catch((e: unknown) => e);
+      expect(refusal).toMatchObject({ code: 'bad-template' });
+      expect((refusal as Error).message).toContain(`function "${name}" not defined`);
+      const status = app.getStatus();
+      expect(status.template.lastError?.message).toContain(`function "${name}" not defined`);
+      expect(status.template.lastError?.line).toBe(good.split('\n').length + 1);
+      expect(status.lb.generation).toBe(generation);
+      expect(app.getTemplate().source).toBe(good);
+      // Answered by the web backends, through the LB on 127.0.0.1, as before.
+      for (const backend of await backendsOf(lbUrl, 5)) expect(webAddresses()).toContain(backend);
+    }
+    // Nothing refused is kept for the next start.
+    const history = await app.call('getTemplateHistory');
+    expect(history.versions.some((v) => v.kind === 'edited' && (v.bytes ?? 0) > good.length)).toBe(false);
   });
 });
 

@@ -1,5 +1,10 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { DEFAULT_SETTINGS, type LanguageChoice, type PortSetting } from '../../../contract/index.js';
+import {
+  DEFAULT_SETTINGS,
+  type BuiltinTemplateName,
+  type LanguageChoice,
+  type PortSetting,
+} from '../../../contract/index.js';
 import { describe, expect, it, vi } from 'vitest';
 import {
   SCALE_CHOICES,
@@ -25,6 +30,7 @@ function spyActions() {
     openSettings: vi.fn<() => void>(),
     usePort: vi.fn<(setting: PortSetting, port: number) => void>(),
     setLanguage: vi.fn<(choice: LanguageChoice) => void>(),
+    selectTemplate: vi.fn<(name: BuiltinTemplateName) => void>(),
     quit: vi.fn<() => void>(),
   } satisfies TrayActions;
 }
@@ -89,6 +95,7 @@ describe('the tray menu', () => {
       'Open load balancer',
       'Open Consul UI',
       'Show dashboard',
+      'Template',
       'Language',
       'Settings…',
       'Open at login',
@@ -298,6 +305,7 @@ describe('the tray menu in Simplified Chinese', () => {
       '打开负载均衡器',
       '打开 Consul UI',
       '显示仪表盘',
+      '模板',
       '语言',
       '设置…',
       '登录时打开',

@@ -26,6 +26,7 @@ const actions: TrayActions = {
   openSettings: noop,
   setOpenAtLogin: noop,
   usePort: noop,
+  selectTemplate: noop,
   quit: noop,
 };
 

@@ -126,6 +126,7 @@ describe('the tray Services submenu', () => {
       stopDemo: noop,
       scaleWeb: noop,
       scaleTarget: noop,
+      selectTemplate: noop,
       toggleTraffic: noop,
       openLoadBalancer: noop,
       openConsulUi: noop,
