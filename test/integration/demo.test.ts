@@ -145,6 +145,7 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
     });
     const good = app.getTemplate().source;
     const generation = app.getStatus().lb.generation;
+    const historyBefore = await app.call('getTemplateHistory');
     const webAddresses = (): string[] =>
       (app.getStatus().services.find((s) => s.name === 'web')?.instances ?? []).map((i) => i.address);
     for (const [name, call] of [
@@ -166,8 +167,7 @@ describe('the classic demo (real Docker, Consul, nginx)', () => {
       for (const backend of await backendsOf(lbUrl, 5)) expect(webAddresses()).toContain(backend);
     }
     // Nothing refused is kept for the next start.
-    const history = await app.call('getTemplateHistory');
-    expect(history.versions.some((v) => v.kind === 'edited' && (v.bytes ?? 0) > good.length)).toBe(false);
+    expect(await app.call('getTemplateHistory')).toEqual(historyBefore);
   });
 });
 
