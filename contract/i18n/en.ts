@@ -184,6 +184,8 @@ export const en = {
       'lb-network': 'LB network',
       unreachable: 'unreachable',
       reachable: 'reachable',
+      'consul-leader': 'Consul leader',
+      'consul-member': 'Consul member',
     } satisfies Record<TimelineKind, string>,
   },
   config: {

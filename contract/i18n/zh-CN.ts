@@ -177,6 +177,8 @@ export const zhCN: Messages = {
       'lb-network': '负载均衡器网络',
       unreachable: '不可达',
       reachable: '可达',
+      'consul-leader': 'Consul 领导者',
+      'consul-member': 'Consul 成员',
     },
   },
   config: {
