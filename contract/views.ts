@@ -46,6 +46,8 @@ export interface InstanceView {
   owned?: boolean;
   /** The registrator's warnings about its container, each with the change that fixes it where known. */
   warnings?: WarningView[];
+  /** The Docker host this instance runs on (several engines), from its registration's host meta. */
+  host?: string;
 }
 
 export interface InstanceHealth {
@@ -132,7 +134,14 @@ export interface EngineStatus {
     source?: string;
     error?: string;
   };
-  consul: { connected: boolean; url: string; uiUrl: string; managed: boolean; error?: string };
+  consul: {
+    connected: boolean;
+    url: string;
+    uiUrl: string;
+    managed: boolean;
+    error?: string;
+    cluster?: ClusterView;
+  };
   lb: {
     url: string;
     generation: number;
@@ -197,7 +206,9 @@ export type TimelineKind =
   | 'error'
   | 'lb-network'
   | 'unreachable'
-  | 'reachable';
+  | 'reachable'
+  | 'consul-leader'
+  | 'consul-member';
 
 export interface TimelineEvent {
   /** Monotonic sequence number, so that clients can ask for "everything after N". */
@@ -306,4 +317,29 @@ export interface TemplateHistoryView {
   live: LiveTemplateView;
   /** What was wrong with the kept templates (the default is used instead). */
   warning?: string;
+}
+
+/** One agent of the Consul cluster, as the agent in use sees it (its gossip view). */
+export interface ClusterMemberView {
+  name: string;
+  /** IP:port of its server RPC (8300) for servers, of its gossip (8301) for clients. */
+  address: string;
+  status: 'alive' | 'failed' | 'left' | 'unknown';
+  role: 'server' | 'client';
+  leader: boolean;
+}
+
+/** The Consul cluster the engine talks to, read on a bounded interval (cluster-watch.ts). */
+export interface ClusterView {
+  /** At most 64, servers first; the rest are counted in membersNotShown. */
+  members: ClusterMemberView[];
+  membersNotShown?: number;
+  /** The leader's server RPC address (IP:8300); absent while there is none. */
+  leader?: string;
+  /** Raft peers (voting servers). */
+  peers: number;
+  /** When the engine last saw the leader change (epoch ms); absent until it has seen one. */
+  lastLeaderChangeAt?: number;
+  /** When the view was read (epoch ms). */
+  readAt: number;
 }

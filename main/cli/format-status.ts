@@ -1,5 +1,6 @@
 /** The human-readable `status`. Every value from Docker, Consul or nginx goes through `printable`. */
 import type { EngineStatus, InstanceView } from '../../contract/index.js';
+import { formatCluster } from './format-cluster.js';
 import { printable as p } from './terminal-text.js';
 
 const mark = (ok: boolean): string => (ok ? 'ok ' : 'ERR');
@@ -20,6 +21,7 @@ function factsOf(instance: InstanceView): string {
   if (instance.health?.docker && instance.health.docker !== 'none')
     facts.push(`docker ${instance.health.docker}`);
   if (instance.owned === false) facts.push('read-only (registered by others)');
+  if (instance.host) facts.push(`host ${p(instance.host)}`);
   return facts.join(', ');
 }
 
@@ -32,6 +34,7 @@ export function formatStatus(status: EngineStatus): string {
   lines.push(
     `[${mark(status.consul.connected)}] Consul  ${p(status.consul.url)}  UI ${p(status.consul.uiUrl)}${status.consul.error ? `: ${p(status.consul.error)}` : ''}`,
   );
+  if (status.consul.cluster) lines.push(...formatCluster(status.consul.cluster));
   lines.push(
     `[${mark(!status.lb.lastError)}] LB      ${p(status.lb.url)}  config generation ${status.lb.generation}`,
   );

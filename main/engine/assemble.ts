@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Emitter, HitsSnapshot } from '../../contract/index.js';
 import { ConsulLiveness } from './consul/consul-liveness.js';
 import { CatalogWatch } from './consul/catalog-watch.js';
+import { ClusterWatch } from './consul/cluster-watch.js';
 import { ConsulServers } from './consul/consul-servers.js';
 import {
   callTimeout,
@@ -65,6 +66,8 @@ export interface EngineParts {
   adopted: boolean;
   /** Every service in Consul, with its health, for the status. */
   catalog: CatalogWatch;
+  /** The Consul cluster's members and leader, for the status. */
+  cluster: ClusterWatch;
   /** What was made again because the settings changed (stack-drift.ts). */
   retired: Retired;
 }
@@ -244,6 +247,13 @@ export async function assemble(
     const catalog = new CatalogWatch(consul, () => changed.emit());
     loops.push('catalog watch', () => catalog.stop());
     catalog.start();
+    const cluster = new ClusterWatch(
+      consul,
+      (event) => timeline.record(event),
+      () => changed.emit(),
+    );
+    loops.push('cluster watch', () => cluster.stop());
+    cluster.start();
 
     const scalerOptions = {
       maxInstances: config.maxInstances,
@@ -292,6 +302,7 @@ export async function assemble(
       hits,
       adopted,
       catalog,
+      cluster,
       retired,
     };
     partsRef.current = parts;

@@ -159,6 +159,7 @@ export class Engine {
               timeline: this.timeline.recent(STATUS_TIMELINE_LENGTH),
               ...(parts.hits ? { hitsSource: parts.hits.source() } : {}),
               catalog: parts.catalog.snapshot(),
+              cluster: parts.cluster.snapshot(),
               owner: ownerId(this.config.hostname),
             },
           }

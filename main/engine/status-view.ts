@@ -3,6 +3,7 @@
  * no I/O and no clock, so every case is a unit test.
  */
 import type {
+  ClusterView,
   EngineStatus,
   InstanceView,
   ScaleTargetView,
@@ -56,6 +57,8 @@ export interface RunningInputs {
   /** Every service in Consul (the catalog watch), and this engine's `dt-owner` value. */
   catalog?: CatalogSnapshot;
   owner?: string;
+  /** The Consul cluster (cluster-watch.ts), once read. */
+  cluster?: ClusterView | undefined;
 }
 
 export function engineStatusView(inputs: StatusInputs): EngineStatus {
@@ -78,6 +81,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
       uiUrl: `${running.consulUrl}/ui/`,
       managed: inputs.consulManaged,
       ...(registrator.consul.error ? { error: registrator.consul.error } : {}),
+      ...(running.cluster ? { cluster: running.cluster } : {}),
     },
     lb: lbView(inputs.lbUrl, lb),
     template: {

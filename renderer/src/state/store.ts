@@ -40,6 +40,8 @@ const STATUS_CHANGING_KINDS = new Set<TimelineEvent['kind']>([
   'docker-down',
   'consul-up',
   'consul-down',
+  'consul-leader',
+  'consul-member',
 ]);
 
 /** Runs `task` now, or once more right after the running one ends; never two at a time. */
