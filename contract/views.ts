@@ -46,6 +46,8 @@ export interface InstanceView {
   owned?: boolean;
   /** The registrator's warnings about its container, each with the change that fixes it where known. */
   warnings?: WarningView[];
+  /** The Docker host this instance runs on (several engines), from its registration's host meta. */
+  host?: string;
 }
 
 export interface InstanceHealth {
@@ -168,6 +170,21 @@ export interface EngineStatus {
   preparing?: ImageProgress[];
   /** Which template is live and where it came from (the `--template` flag, the state folder, the default). */
   liveTemplate?: LiveTemplateView;
+  /** Several engines: every Docker endpoint followed, the local one (it runs the stack) first. */
+  dockerHosts?: DockerHostView[];
+}
+
+/** One Docker endpoint the engine follows (several engines; README "Several Docker engines"). */
+export interface DockerHostView {
+  /** `local` for the first endpoint; the `name=` given (or the address's host) for the others. */
+  name: string;
+  endpoint: string;
+  /** The address its published ports are registered with (followed hosts). */
+  address?: string;
+  /** lost: no answer for the documented bound; its instances are out of Consul until it is back. */
+  state: 'connecting' | 'connected' | 'lost';
+  local: boolean;
+  error?: string;
 }
 
 export interface ScaleResponse {

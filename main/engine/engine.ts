@@ -150,7 +150,9 @@ export class Engine {
                 source: parts.connection.source,
               },
               consulUrl: consulUrl(parts.consulEndpoint),
-              registrator: parts.registrator.status(),
+              registrator: parts.followed
+                ? parts.followed.merged(parts.registrator.status())
+                : parts.registrator.status(),
               lb: parts.lb.status(),
               template: parts.loop.status(),
               live: parts.loop.liveState().instanceIds,
@@ -160,6 +162,14 @@ export class Engine {
               ...(parts.hits ? { hitsSource: parts.hits.source() } : {}),
               catalog: parts.catalog.snapshot(),
               owner: ownerId(this.config.hostname),
+              ...(parts.followed
+                ? {
+                    dockerHosts: parts.followed.views({
+                      endpoint: parts.connection.endpoint,
+                      connected: parts.registrator.status().docker.connected,
+                    }),
+                  }
+                : {}),
             },
           }
         : {}),

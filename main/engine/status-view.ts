@@ -18,6 +18,7 @@ import type { ContainerOrigin } from './registrator/container-origin.js';
 import type { RegistratorStatus } from './registrator/registrator.js';
 import type { TemplateLoopStatus } from './render/template-loop.js';
 import type { ScaleProgress } from './scaler.js';
+import { HOST_META_KEY } from './multi/host-meta.js';
 
 /** How many recent timeline events a status carries. */
 export const STATUS_TIMELINE_LENGTH = 100;
@@ -56,6 +57,8 @@ export interface RunningInputs {
   /** Every service in Consul (the catalog watch), and this engine's `dt-owner` value. */
   catalog?: CatalogSnapshot;
   owner?: string;
+  /** Several engines: each Docker endpoint and whether it answers (main/engine/multi/). */
+  dockerHosts?: EngineStatus['dockerHosts'];
 }
 
 export function engineStatusView(inputs: StatusInputs): EngineStatus {
@@ -99,6 +102,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
     timeline: running.timeline.slice(-STATUS_TIMELINE_LENGTH),
     ...(running.hitsSource ? { hitsSource: running.hitsSource } : {}),
     ...(running.catalog?.servicesNotShown ? { servicesNotShown: running.catalog.servicesNotShown } : {}),
+    ...(running.dockerHosts ? { dockerHosts: running.dockerHosts } : {}),
   };
 }
 
@@ -178,6 +182,7 @@ function scalingViews(
     registeredAt: s.registeredAt,
     ...reachState(live.has(s.id), unreachable.get(s.id)),
     ...managedBy(s.origin, inputs.stackProject),
+    ...(s.meta[HOST_META_KEY] ? { host: s.meta[HOST_META_KEY] } : {}),
   }));
   instances.push(...unreachableElsewhere(unreachable, registrator));
   // Draining containers are deregistered already; they are shown, under the services they had, until they are gone.
