@@ -177,6 +177,21 @@ export interface EngineStatus {
   preparing?: ImageProgress[];
   /** Which template is live and where it came from (the `--template` flag, the state folder, the default). */
   liveTemplate?: LiveTemplateView;
+  /** Several engines: every Docker endpoint followed, the local one (it runs the stack) first. */
+  dockerHosts?: DockerHostView[];
+}
+
+/** One Docker endpoint the engine follows (several engines; README "Several Docker engines"). */
+export interface DockerHostView {
+  /** `local` for the first endpoint; the `name=` given (or the address's host) for the others. */
+  name: string;
+  endpoint: string;
+  /** The address its published ports are registered with (followed hosts). */
+  address?: string;
+  /** lost: no answer for the documented bound; its instances are out of Consul until it is back. */
+  state: 'connecting' | 'connected' | 'lost';
+  local: boolean;
+  error?: string;
 }
 
 export interface ScaleResponse {

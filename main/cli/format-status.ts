@@ -20,6 +20,7 @@ function factsOf(instance: InstanceView): string {
   if (instance.health?.consul) facts.push(`consul ${instance.health.consul}`);
   if (instance.health?.docker && instance.health.docker !== 'none')
     facts.push(`docker ${instance.health.docker}`);
+  if (instance.host) facts.push(`on ${p(instance.host)}`);
   if (instance.owned === false) facts.push('read-only (registered by others)');
   if (instance.host) facts.push(`host ${p(instance.host)}`);
   return facts.join(', ');
@@ -31,6 +32,12 @@ export function formatStatus(status: EngineStatus): string {
   lines.push(
     `[${mark(status.docker.connected)}] Docker  ${p(status.docker.endpoint)} ${p(status.docker.version ?? '')}${status.docker.error ? `: ${p(status.docker.error)}` : ''}`,
   );
+  for (const host of status.dockerHosts ?? []) {
+    if (host.local) continue;
+    lines.push(
+      `[${mark(host.state === 'connected')}] host ${p(host.name)}  ${p(host.endpoint)}  ${host.state}${host.address ? `, registered at ${p(host.address)}` : ''}${host.error ? `: ${p(host.error)}` : ''}`,
+    );
+  }
   lines.push(
     `[${mark(status.consul.connected)}] Consul  ${p(status.consul.url)}  UI ${p(status.consul.uiUrl)}${status.consul.error ? `: ${p(status.consul.error)}` : ''}`,
   );

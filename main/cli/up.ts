@@ -13,6 +13,7 @@ import { defaultEngineConfig } from '../engine/engine-config.js';
 import { UserError, errorMessage } from '../engine/errors.js';
 import { consulServerCount } from '../engine/stack/consul-cluster.js';
 import { isIPv4 } from '../engine/registrator/validation.js';
+import { dockerHostFlags } from '../engine/multi/docker-host-flags.js';
 import { parseWait } from '../engine/render/quiescence.js';
 import { ControlServer } from '../server/control-server.js';
 import { ControlClient, NoEngineError } from '../server/control-client.js';
@@ -71,7 +72,7 @@ export function parseUpOptions(args: string[]): UpOptions {
       'template-name': { type: 'string' },
       wait: { type: 'string' },
       register: { type: 'string' },
-      'docker-host': { type: 'string' },
+      'docker-host': { type: 'string', multiple: true },
       'register-ip': { type: 'string' },
       'down-on-exit': { type: 'boolean' },
     },
@@ -105,7 +106,14 @@ export function parseUpOptions(args: string[]): UpOptions {
   if (values.consul) config.consulAddress = values.consul;
   if (values.consul && (config.consulServers ?? 1) > 1)
     throw new UsageError('--consul-servers starts the demo its own cluster; leave it out with --consul ADDR');
-  if (values['docker-host']) config.dockerHost = values['docker-host'];
+  const dockerHosts = values['docker-host'] ?? [];
+  if (dockerHosts.length > 0) {
+    try {
+      Object.assign(config, dockerHostFlags(dockerHosts));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   if (values.template) config.templatePath = values.template;
   const templateName = values['template-name'];
   if (templateName !== undefined && !isBuiltinTemplateName(templateName))

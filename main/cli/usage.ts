@@ -47,6 +47,9 @@ Options:
   --docker-host H     the Docker engine (unix://, tcp://, ssh://, npipe://, or a socket path);
                       default: DOCKER_HOST, the Docker context, the default and rootless
                       sockets, Podman's (the first that answers)
+                      Repeat it to follow more engines: the first runs the stack, each
+                      further one is ADDRESS[,ip=IPV4][,name=NAME][,tls=CERT_DIR] and its
+                      containers register with that ip and their published ports (-p)
   --consul ADDR       use your own Consul (HOST:PORT) instead of the demo container
                       (its ACL token from DISCOVERY_TRAY_CONSUL_TOKEN; never logged)
   --template FILE     consul-template file for nginx, kept in the state folder and used by

@@ -30,6 +30,8 @@ import { LbNetworks } from './lb/lb-networks.js';
 import { Reachability } from './lb/lb-reachability.js';
 import type { StartTemplate } from './builtin-templates.js';
 import { assetPath } from './package-root.js';
+import { FollowedHosts, LOCAL_HOST_NAME } from './multi/followed-hosts.js';
+import { HOST_META_KEY } from './multi/host-meta.js';
 import { Registrator } from './registrator/registrator.js';
 import { ConsulTemplateData } from './render/consul-data.js';
 import { TemplateLoop } from './render/template-loop.js';
@@ -70,6 +72,8 @@ export interface EngineParts {
   cluster: ClusterWatch;
   /** What was made again because the settings changed (stack-drift.ts). */
   retired: Retired;
+  /** Several engines: the Docker hosts followed besides the local one (absent with one engine). */
+  followed?: FollowedHosts;
 }
 
 export interface AssembledEngine {
@@ -195,6 +199,7 @@ export async function assemble(
         mode: config.registration.mode,
         ...(config.registration.hostIp ? { hostIp: config.registration.hostIp } : {}),
         preferredNetworks: [network],
+        ...(config.followedHosts?.length ? { extraMeta: { [HOST_META_KEY]: LOCAL_HOST_NAME } } : {}),
         beforeRegister: holdWebUntilListening(config.project, timeline, {
           alsoHold: (containerId) => composeRef.current?.takeHold(containerId) ?? false,
         }),
@@ -203,6 +208,20 @@ export async function assemble(
     );
     registration.push('registrator', () => registrator.stop());
     await registrator.start();
+    const followed = config.followedHosts?.length
+      ? new FollowedHosts(config.followedHosts, {
+          hostname: config.hostname,
+          consul,
+          liveness,
+          timeline,
+          changed: () => changed.emit(),
+          beforeRegister: holdWebUntilListening(config.project, timeline),
+        })
+      : undefined;
+    if (followed) {
+      registration.push('followed Docker hosts', () => followed.stop());
+      await followed.start();
+    }
 
     const lbContainer = await stack.ensureLb();
     const lb = new LbController(lbContainer.container, timeline);
@@ -304,6 +323,7 @@ export async function assemble(
       catalog,
       cluster,
       retired,
+      ...(followed ? { followed } : {}),
     };
     partsRef.current = parts;
     return {

@@ -1,5 +1,6 @@
 /** Everything `discovery-tray up` (and the tray app) can set, with defaults. */
 import { hostname } from 'node:os';
+import type { FollowedHostSpec } from './multi/docker-host-spec.js';
 import type { RegistrationMode } from './registrator/service-spec.js';
 import type { QuiescenceWindow } from './render/quiescence.js';
 import { DEFAULT_MAX_INSTANCES } from './scaler.js';
@@ -30,6 +31,11 @@ export interface EngineConfig extends StackConfig {
    * bound to every interface.
    */
   registration: { mode: RegistrationMode; hostIp?: string };
+  /**
+   * Several engines: the Docker hosts followed besides the local one (`--docker-host` given more
+   * than once), each registered with its own address and published ports (main/engine/multi/).
+   */
+  followedHosts?: FollowedHostSpec[];
 }
 
 /** The defaults, with the environment's project and images (pass {} for the defaults alone). */

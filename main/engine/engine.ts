@@ -150,7 +150,9 @@ export class Engine {
                 source: parts.connection.source,
               },
               consulUrl: consulUrl(parts.consulEndpoint),
-              registrator: parts.registrator.status(),
+              registrator: parts.followed
+                ? parts.followed.merged(parts.registrator.status())
+                : parts.registrator.status(),
               lb: parts.lb.status(),
               template: parts.loop.status(),
               live: parts.loop.liveState().instanceIds,
@@ -161,6 +163,14 @@ export class Engine {
               catalog: parts.catalog.snapshot(),
               cluster: parts.cluster.snapshot(),
               owner: ownerId(this.config.hostname),
+              ...(parts.followed
+                ? {
+                    dockerHosts: parts.followed.views({
+                      endpoint: parts.connection.endpoint,
+                      connected: parts.registrator.status().docker.connected,
+                    }),
+                  }
+                : {}),
             },
           }
         : {}),

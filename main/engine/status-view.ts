@@ -19,6 +19,7 @@ import type { ContainerOrigin } from './registrator/container-origin.js';
 import type { RegistratorStatus } from './registrator/registrator.js';
 import type { TemplateLoopStatus } from './render/template-loop.js';
 import type { ScaleProgress } from './scaler.js';
+import { HOST_META_KEY } from './multi/host-meta.js';
 
 /** How many recent timeline events a status carries. */
 export const STATUS_TIMELINE_LENGTH = 100;
@@ -59,6 +60,8 @@ export interface RunningInputs {
   owner?: string;
   /** The Consul cluster (cluster-watch.ts), once read. */
   cluster?: ClusterView | undefined;
+  /** Several engines: each Docker endpoint and whether it answers (main/engine/multi/). */
+  dockerHosts?: EngineStatus['dockerHosts'];
 }
 
 export function engineStatusView(inputs: StatusInputs): EngineStatus {
@@ -103,6 +106,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
     timeline: running.timeline.slice(-STATUS_TIMELINE_LENGTH),
     ...(running.hitsSource ? { hitsSource: running.hitsSource } : {}),
     ...(running.catalog?.servicesNotShown ? { servicesNotShown: running.catalog.servicesNotShown } : {}),
+    ...(running.dockerHosts ? { dockerHosts: running.dockerHosts } : {}),
   };
 }
 
@@ -182,6 +186,7 @@ function scalingViews(
     registeredAt: s.registeredAt,
     ...reachState(live.has(s.id), unreachable.get(s.id)),
     ...managedBy(s.origin, inputs.stackProject),
+    ...(s.meta[HOST_META_KEY] ? { host: s.meta[HOST_META_KEY] } : {}),
   }));
   instances.push(...unreachableElsewhere(unreachable, registrator));
   // Draining containers are deregistered already; they are shown, under the services they had, until they are gone.

@@ -23,6 +23,7 @@ export type EngineFlags = Partial<
     | 'wait'
     | 'registration'
     | 'consulServers'
+    | 'followedHosts'
   >
 > & { images?: Partial<StackImages> };
 

@@ -54,6 +54,8 @@ export interface RegistratorOptions extends ServiceSpecOptions {
     services: readonly RegisteredService[],
     docker: Dockerode,
   ) => Promise<void>;
+  /** Meta added to every registration (several engines: `dt-host`, the host it runs on). */
+  extraMeta?: Readonly<Record<string, string>>;
 }
 
 export interface RegisteredService extends ServiceDefinition {
@@ -421,7 +423,12 @@ export class Registrator {
     const dockerHealth = dockerHealthOf(container);
     const services = result.services.map((service) => ({
       ...service,
-      meta: { ...service.meta, [OWNER_META_KEY]: this.owner, [CONTAINER_META_KEY]: container.Id },
+      meta: {
+        ...service.meta,
+        ...this.options.extraMeta,
+        [OWNER_META_KEY]: this.owner,
+        [CONTAINER_META_KEY]: container.Id,
+      },
       containerId: container.Id,
       containerName: name,
       registeredAt: 0,

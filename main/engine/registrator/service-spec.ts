@@ -39,6 +39,11 @@ export interface ServiceSpecOptions {
   explicit?: boolean;
   /** Tags added to every service (registrator -tags). */
   forceTags?: readonly string[];
+  /**
+   * Published mode on another machine: a container that publishes no port cannot be reached from
+   * there, so it is skipped with a warning naming the fix (`-p`), not silently.
+   */
+  warnUnpublished?: boolean;
 }
 
 export interface CheckDefinition {
@@ -278,8 +283,13 @@ export function servicesForContainer(
   if (ports.length === 0) return { services: [], warnings, ignored: 'no exposed or published ports' };
 
   const eligible = ports.filter((p) => options.mode === 'internal' || p.hostPort !== undefined);
-  if (eligible.length === 0)
+  if (eligible.length === 0) {
+    if (options.warnUnpublished)
+      warnings.push(
+        `container ${name} publishes no port, so it cannot be reached from another host and is not registered; run it with -p ${ports[0]!.port} (or -p HOSTPORT:${ports[0]!.port})`,
+      );
     return { services: [], warnings, ignored: 'no published ports (published mode)' };
+  }
   const isGroup = eligible.length > 1;
 
   const services: ServiceDefinition[] = [];
