@@ -14,6 +14,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export interface NthBackend {
   startToServedMs: number;
   registeredToServedMs: number;
+  /** Where that went, from the registration: the config rendered with it, nginx reloaded with it. */
+  registeredToRenderedMs: number;
+  registeredToReloadedMs: number;
 }
 
 export async function timeNthBackend({ engine, app }: TestEngine, n: number): Promise<NthBackend> {
@@ -53,7 +56,14 @@ export async function timeNthBackend({ engine, app }: TestEngine, n: number): Pr
         `${fresh.containerName} at N=${n}: ${answer ? 'missing timeline steps' : 'no answer in 30 s'} ` +
           `(${events.map((e) => e.kind).join(', ') || 'no timeline'})`,
       );
-    return { startToServedMs: answer.at - started.at, registeredToServedMs: answer.at - registered.at };
+    const after = (kind: string): number =>
+      (events.find((e) => e.kind === kind && e.at >= registered.at)?.at ?? Number.NaN) - registered.at;
+    return {
+      startToServedMs: answer.at - started.at,
+      registeredToServedMs: answer.at - registered.at,
+      registeredToRenderedMs: after('template-rendered'),
+      registeredToReloadedMs: after('lb-reloaded'),
+    };
   } finally {
     probing = false;
     await Promise.all(probers);

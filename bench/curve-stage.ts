@@ -26,6 +26,8 @@ export interface CurvePoint {
   n: number;
   /** Registration of the N-th backend → the first request the LB routed to it. */
   registeredToServedMs: Summary;
+  registeredToRenderedMs: Summary;
+  registeredToReloadedMs: Summary;
   /** Docker's start event of the N-th backend → its first request served. */
   startToServedMs: Summary;
   /** One render of the default template at N backends (microseconds) and the config it makes. */
@@ -96,18 +98,24 @@ async function measurePoint(
   const rssMb = process.memoryUsage().rss / MB;
 
   const registered: number[] = [];
+  const rendered: number[] = [];
+  const reloaded: number[] = [];
   const startedToServed: number[] = [];
   for (let trial = 0; trial < trials; trial++) {
     await scaleTo(test, n - 1);
     await sleep(1000);
     const nth = await timeNthBackend(test, n);
     registered.push(nth.registeredToServedMs);
+    rendered.push(nth.registeredToRenderedMs);
+    reloaded.push(nth.registeredToReloadedMs);
     startedToServed.push(nth.startToServedMs);
   }
   const render = measureRenderCost(n, 200);
   const point: CurvePoint = {
     n,
     registeredToServedMs: summarize(registered),
+    registeredToRenderedMs: summarize(rendered),
+    registeredToReloadedMs: summarize(reloaded),
     startToServedMs: summarize(startedToServed),
     renderUs: render.renderUs,
     configBytes: render.configBytes,
@@ -125,7 +133,9 @@ async function measurePoint(
 
 async function run(context: BenchContext): Promise<StageResult> {
   const { quick, docker, log } = context;
-  const sizes = quick ? [1, 10] : [1, 10, 25, 50, 100];
+  // BENCH_CURVE_SIZES=50,100 profiles the top of the curve alone.
+  const sizes =
+    process.env.BENCH_CURVE_SIZES?.split(',').map(Number) ?? (quick ? [1, 10] : [1, 10, 25, 50, 100]);
   const trials = quick ? 1 : 3;
   const burstCount = quick ? 20 : 100;
   const results = await withEngine({ webCount: 1 }, async (test): Promise<CurveResults> => {
@@ -155,7 +165,7 @@ export const curveStage: BenchStage = { name: 'curve', run };
 export function curveTable(r: CurveResults): string {
   const rows = r.points.map(
     (p) =>
-      `| ${p.n} | ${p.registeredToServedMs.p50} | ${p.startToServedMs.p50} | ${p.renderUs.p50} | ${p.configBytes} | ${p.scaleMs} / ${p.dockerMs} | ${p.idleCpuPct} % | ${p.rssMb} | ${p.webMbEach} | ${p.machineMb} |`,
+      `| ${p.n} | ${p.registeredToRenderedMs.p50} / ${p.registeredToReloadedMs.p50} / ${p.registeredToServedMs.p50} | ${p.startToServedMs.p50} | ${p.renderUs.p50} | ${p.configBytes} | ${p.scaleMs} / ${p.dockerMs} | ${p.idleCpuPct} % | ${p.rssMb} | ${p.webMbEach} | ${p.machineMb} |`,
   );
   const { burst: b, hits: h } = r;
   return [
@@ -163,7 +173,7 @@ export function curveTable(r: CurveResults): string {
     '',
     '![The cost curve against N](../docs/bench-curve.svg)',
     '',
-    '| N | registered → served, p50 ms | start → served, p50 ms | render, p50 µs | config bytes | scale 0 → N / Docker alone, ms | engine CPU idle | engine RSS MB | MB per web container | N cost the machine, MB |',
+    '| N | registered → rendered / reloaded / served, p50 ms | start → served, p50 ms | render, p50 µs | config bytes | scale 0 → N / Docker alone, ms | engine CPU idle | engine RSS MB | MB per web container | N cost the machine, MB |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
