@@ -359,16 +359,25 @@ async function startHits(
   steps: DiscoverySteps,
   context: AssemblyContext,
 ): Promise<HitsService | undefined> {
-  const webBackends = (): WebBackend[] =>
-    registrator
-      .status()
-      .services.filter((s) => s.name === 'web')
-      .map((s) => ({
-        containerId: s.containerId,
-        containerName: s.containerName,
-        address: s.address,
-        port: s.port,
-      }));
+  // Asked for at every hit: listed again only when the registrations changed, so that a hit costs
+  // the same at 100 backends as at one (it copied every registered service per hit).
+  let listed: { version: number; backends: WebBackend[] } | undefined;
+  const webBackends = (): WebBackend[] => {
+    if (listed?.version !== registrator.registeredVersion)
+      listed = {
+        version: registrator.registeredVersion,
+        backends: registrator
+          .status()
+          .services.filter((s) => s.name === 'web')
+          .map((s) => ({
+            containerId: s.containerId,
+            containerName: s.containerName,
+            address: s.address,
+            port: s.port,
+          })),
+      };
+    return listed.backends;
+  };
   const hits = new HitsService({
     docker,
     project: config.project,

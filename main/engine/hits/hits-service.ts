@@ -9,6 +9,7 @@
 import type Dockerode from 'dockerode';
 import { Emitter, type HitsSnapshot } from '../../../contract/index.js';
 import { AccessLogSource } from './access-log-source.js';
+import { BackendIndex } from './backend-index.js';
 import { HitsAggregator, type BackendIdentity } from './hits-aggregator.js';
 import type { AccessLogEntry } from './log-formats.js';
 import { SourceChoice, type SourceChoiceOptions } from './source-choice.js';
@@ -26,7 +27,7 @@ export interface HitsServiceOptions {
   docker: Dockerode;
   project: string;
   lbContainer: Dockerode.Container;
-  /** The web instances registered right now. */
+  /** The web instances registered right now: the same array until they change (it is indexed per array). */
   backends: () => readonly WebBackend[];
   /** Called once per container, with the time of the first request it served while registered. */
   onFirstRequest?: (backend: WebBackend, atMs: number) => void;
@@ -47,11 +48,13 @@ export class HitsService {
   private readonly addressOf = new Map<string, BackendIdentity>();
   private readonly containerAt = new Map<string, BackendIdentity>();
   private readonly firstServed = new Set<string>();
+  private readonly index: BackendIndex;
   private timer: NodeJS.Timeout | undefined;
   private lastPublishedKey = '';
 
   constructor(private readonly options: HitsServiceOptions) {
     this.choice = new SourceChoice(options.choice);
+    this.index = new BackendIndex(options.backends);
     this.web = new WebLogSource(
       options.docker,
       options.project,
@@ -115,7 +118,7 @@ export class HitsService {
   }
 
   private registered(containerId: string): WebBackend | undefined {
-    return this.options.backends().find((b) => b.containerId === containerId);
+    return this.index.ofContainer(containerId);
   }
 
   private onWebHit(hit: WebLogHit): void {
@@ -133,7 +136,7 @@ export class HitsService {
   }
 
   private onAccessHit(entry: AccessLogEntry): void {
-    const registered = this.options.backends().find((b) => `${b.address}:${b.port}` === entry.address);
+    const registered = this.index.at(entry.address);
     const identity = registered ? this.remember(registered) : this.containerAt.get(entry.address);
     this.byAccessLog.record(identity ?? { address: entry.address }, entry.atMs);
     // Only a container whose log is followed can be called silent: a backend from outside the

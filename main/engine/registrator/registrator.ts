@@ -100,6 +100,8 @@ export class Registrator {
   private readonly owner: string;
   private readonly gate = new OpGate();
   private readonly registered = new Map<string, RegisteredService[]>();
+  /** Grows with every change of `registered`: lets a reader keep an index of it until it changes. */
+  private registeredChanges = 0;
   private readonly warnings = new WarningBook();
   /** Which container holds which service ID: no two containers, and no one else's ID. */
   private readonly claims = new ServiceIdClaims();
@@ -193,6 +195,11 @@ export class Registrator {
 
   onChange(listener: () => void): () => void {
     return this.changed.on(listener);
+  }
+
+  /** Changes whenever the registered services do (and only then). */
+  get registeredVersion(): number {
+    return this.registeredChanges;
   }
 
   status(): RegistratorStatus {
@@ -296,6 +303,7 @@ export class Registrator {
       }
       this.registered.clear();
       for (const [id, services] of desired) if (services.length > 0) this.registered.set(id, services);
+      this.registeredChanges++;
       this.resyncBackoff.reset();
       this.emitChange();
       if (this.restoring) {
@@ -392,6 +400,7 @@ export class Registrator {
     }
     if (services.length > 0) this.registered.set(containerId, services);
     else this.registered.delete(containerId);
+    this.registeredChanges++;
     this.emitChange();
   }
 
@@ -404,6 +413,7 @@ export class Registrator {
     if (services) {
       for (const service of services) await this.deregister(service, `container ${reason}`);
       this.registered.delete(containerId);
+      this.registeredChanges++;
     }
     // Only once its services are out of Consul: another container may register the IDs now.
     this.claims.releaseAll(containerId);
