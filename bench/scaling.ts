@@ -12,6 +12,7 @@
 import { probe } from '../main/engine/traffic/http-probe.js';
 import { runLoad } from '../main/engine/traffic/load-loop.js';
 import { removeTestStack, startTestEngine, type TestEngine } from '../test/support/engine-fixture.js';
+import { breakdown, breakdownTable, type RoutedTrial } from './first-served-breakdown.js';
 import { summarize, type Summary } from './stats.js';
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -28,7 +29,12 @@ const PROBE_INTERVAL_MS = 10;
 const PROBERS = 2;
 
 /** One scale-up from `base` to `base + 1`, timed from the new container's start event to its first answer. */
-async function routedOnce({ engine, app }: TestEngine, base: number, url: string): Promise<number> {
+async function routedOnce(
+  { engine, app }: TestEngine,
+  base: number,
+  url: string,
+  onTrial?: (trial: RoutedTrial) => void,
+): Promise<number> {
   const served: { at: number; backend: string }[] = [];
   let probing = true;
   // Bounded: at most 4,000 requests or 15 s.
@@ -67,6 +73,14 @@ async function routedOnce({ engine, app }: TestEngine, base: number, url: string
         `(${served.length} answers from others; its timeline: ${steps.join('; ') || 'empty'})`,
     );
   }
+  onTrial?.({
+    containerId: fresh.containerId,
+    address: fresh.address,
+    startedAt: started.at,
+    servedAt: first.at,
+    events: engine.timeline.list().filter((e) => e.at >= started.at - 1000),
+    marks: engine.timeline.marks(started.at - 1000),
+  });
   return first.at - started.at;
 }
 
@@ -105,6 +119,8 @@ export interface RoutedOptions {
   settleMs?: number;
   /** The timer period that the pauses before each scale-up are spread over (see phasePausesMs). */
   phasePeriodMs?: number;
+  /** Called with each timed scale-up's timestamps (for the step-by-step breakdown). */
+  onTrial?: (trial: RoutedTrial) => void;
 }
 
 /**
@@ -123,7 +139,9 @@ export async function measureRoutedLatency(
   const samples: number[] = [];
   for (const pause of pauses) {
     await sleep(untilSettled({ engine, app }, settleMs) + pause);
-    samples.push(await routedOnce({ engine, app }, 1, options.url ?? app.getStatus().lb.url));
+    samples.push(
+      await routedOnce({ engine, app }, 1, options.url ?? app.getStatus().lb.url, options.onTrial),
+    );
     await app.call('scale', { service: 'web', count: 1 });
   }
   return summarize(samples);
@@ -203,9 +221,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const cycles = Number(process.env.CYCLES ?? 5);
   const test = await startTestEngine({ webCount: 1 });
   try {
-    const routed = await measureRoutedLatency(test, trials);
+    const timed: RoutedTrial[] = [];
+    const routed = await measureRoutedLatency(test, trials, { onTrial: (t) => timed.push(t) });
     console.log(`start → first request served through the LB over ${routed.n} scale-ups:`);
     console.log(`  p50 ${routed.p50} ms, p95 ${routed.p95} ms`);
+    console.log(breakdownTable({ 'Discovery Tray': breakdown(timed) }));
     const failures = await measureScaleFailures(test, {
       high: 3,
       low: 1,

@@ -15,6 +15,20 @@ export type TimelineInput = Omit<TimelineEvent, 'seq' | 'at' | 'sincePreviousMs'
 
 export type TimelineListener = (event: TimelineEvent) => void;
 
+/**
+ * A step inside the pipeline too fine for the user's timeline (a probe answered, a render
+ * finished, nginx -t passed): kept apart, in a bounded buffer, so that the benchmark can
+ * say where the time between "registered" and "first request" goes without guessing.
+ */
+export interface PipelineMark {
+  step: string;
+  at: number;
+  /** What the step was about (a probe target, an apply number), when it says. */
+  detail?: string;
+}
+
+export const MAX_PIPELINE_MARKS = 2000;
+
 export const DEFAULT_TIMELINE_CAPACITY = 2000;
 /** A message that quotes outside values is cut here, so that the whole timeline stays a few MB at most. */
 export const MAX_TIMELINE_MESSAGE_CHARS = 1000;
@@ -29,6 +43,7 @@ export class Timeline {
   private readonly recorded = new Emitter<TimelineEvent>();
   private readonly lastStepOfContainer = new Map<string, number>();
   private nextSeq = 1;
+  private readonly pipelineMarks: PipelineMark[] = [];
 
   constructor(private readonly capacity = DEFAULT_TIMELINE_CAPACITY) {}
 
@@ -70,6 +85,18 @@ export class Timeline {
   /** The newest `count` events, oldest first. */
   recent(count: number): TimelineEvent[] {
     return this.events.slice(-count);
+  }
+
+  /** Notes a pipeline step (see PipelineMark); costs one push. */
+  mark(step: string, detail?: string, at = preciseNow()): void {
+    this.pipelineMarks.push(detail === undefined ? { step, at } : { step, at, detail });
+    if (this.pipelineMarks.length > MAX_PIPELINE_MARKS)
+      this.pipelineMarks.splice(0, this.pipelineMarks.length - MAX_PIPELINE_MARKS);
+  }
+
+  /** Pipeline marks at or after `since` (epoch ms), oldest first. */
+  marks(since = 0): PipelineMark[] {
+    return this.pipelineMarks.filter((m) => m.at >= since);
   }
 
   subscribe(listener: TimelineListener): () => void {

@@ -35,6 +35,7 @@ import {
   STALE_EXIT_CODE,
   applyScript,
   checkByExecScript,
+  checkedForMs,
   drainScript,
   newestSeqIn,
   parseNginxTestOutput,
@@ -206,6 +207,7 @@ export class LbController {
     if (config.trim() === '') {
       return this.refuse(config, { message: 'the template rendered an empty config', excerpt: [] });
     }
+    this.timeline.mark('apply-sent', String(this.seq + 1));
     let result = await this.run(config, ++this.seq);
     if (result.exitCode === STALE_EXIT_CODE) {
       // The LB has seen a newer number than ours: an earlier engine's. This apply is the one
@@ -228,10 +230,15 @@ export class LbController {
     this.previousConfig = this.current?.config;
     this.current = { generation: ++this.generation, config, at: Date.now(), retiringWorkers };
     this.lastError = undefined;
+    const answeredAt = preciseNow();
+    const checkedFor = checkedForMs(result.output);
+    if (checkedFor !== undefined) this.timeline.mark('nginx-checked', undefined, answeredAt - checkedFor);
+    this.timeline.mark('workers-serving', undefined, answeredAt - servingForMs(result.output));
+    this.timeline.mark('apply-answered', undefined, answeredAt);
     this.timeline.record({
       kind: 'lb-reloaded',
       // When the new workers began serving, not when the last old one stopped accepting.
-      at: preciseNow() - servingForMs(result.output),
+      at: answeredAt - servingForMs(result.output),
       message: `nginx reloaded with config generation ${this.current.generation}`,
     });
     return { applied: this.current };

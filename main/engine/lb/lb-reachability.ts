@@ -147,6 +147,7 @@ export class Reachability {
   private async probe(states: readonly State[]): Promise<boolean> {
     const keys = [...new Set(states.filter((s) => isProbeable(s.target)).map((s) => targetKey(s.target)))];
     let results: ProbeResults;
+    this.deps.timeline.mark('probe-sent', keys.join(','));
     try {
       results = keys.length > 0 ? await this.deps.probe(keys) : new Map<string, string | undefined>();
     } catch (error) {
@@ -161,6 +162,7 @@ export class Reachability {
           ? results.get(key)
           : 'not probed'
         : 'the address cannot be probed (not an IP address or host name)';
+      this.deps.timeline.mark(failure === undefined ? 'probe-ok' : 'probe-failed', key);
       if (failure === undefined) {
         if (!state.reachable) changed = true;
         if (state.reported)

@@ -153,7 +153,9 @@ export class TemplateLoop {
 
   /** Data changed: render after the quiescence window. */
   poke(): void {
-    if (!this.stopped) this.quiescence.poke();
+    if (this.stopped) return;
+    this.timeline.mark('poked');
+    this.quiescence.poke();
   }
 
   /**
@@ -235,11 +237,14 @@ export class TemplateLoop {
     this.lastKnown = known;
     const items = dataItems(known);
     this.forgetChangedExclusions(items);
+    this.timeline.mark('render-begin');
     await this.gateUnreachable(known);
+    this.timeline.mark('gate-done');
     if (this.stopped) return;
     let result: ThreadRenderResult;
     try {
       result = await this.thread.render(template, this.snapshot(known, this.leftOut()));
+      this.timeline.mark('render-done');
       this.dependencies = result.dependencies;
       this.data.track(result.dependencies);
       this.warnAboutHiddenEnv(result.envMisses);
