@@ -139,6 +139,7 @@ async function main(): Promise<void> {
   });
   writeFileSync('bench/results.md', table);
   console.log(`\n${table}`);
+  await (await import('./dashboard-at-scale.js')).recordDashboardAtScale('bench/results.json');
 }
 
 const ms = (s: Summary): string => `p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`;
