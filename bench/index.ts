@@ -19,10 +19,22 @@ import Dockerode from 'dockerode';
 import { format, resolveConfig } from 'prettier';
 import { classicStage } from './classic-stage.js';
 import { curveStage } from './curve-stage.js';
+import { dashboardStage } from './dashboard-at-scale.js';
 import type { BenchStage } from './stage.js';
 
 /** The stages, in the order they run. A new stage: one file and one line here. */
-export const stages: BenchStage[] = [classicStage, curveStage];
+export const stages: BenchStage[] = [classicStage, curveStage, dashboardStage];
+
+/** Merges a stage's keys into the results: one level deep, so two stages can add keys under `curve`. */
+function mergeResults(results: Record<string, unknown>, json: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(json)) {
+    const before = results[key];
+    const bothObjects = [before, value].every(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    );
+    results[key] = bothObjects ? { ...(before as object), ...(value as object) } : value;
+  }
+}
 
 function log(message: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -53,7 +65,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     log(`stage ${stage.name}${values.quick ? ' (quick)' : ''}`);
     const { json, markdown } = await stage.run({ docker, quick: values.quick, log });
-    Object.assign(results, json);
+    mergeResults(results, json);
     sections.push(markdown);
     log(`stage ${stage.name} took ${Math.round((performance.now() - started) / 1000)} s`);
   }
