@@ -114,6 +114,7 @@ export const en = {
     servedBy: 'Served by',
     servedByNote: '(last requests, newest right)',
     noRequests: 'No requests yet. Start traffic below, or open the LB URL.',
+    others: '{count} others (summed)',
   },
   traffic: {
     formLabel: 'Traffic generator',

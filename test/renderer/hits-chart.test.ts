@@ -101,4 +101,28 @@ describe('Live hits chart', () => {
     await flushPromises();
     expect(chart.data.datasets.find((d) => d.label === '172.18.0.6:80')!.borderColor).toBe(color);
   });
+
+  it('draws the busiest ten backends and sums the rest into one line, so 100 stay legible', async () => {
+    // 14 backends: 10.0.0.1 the busiest (14/s) … 10.0.0.14 the quietest (1/s).
+    const backends = Array.from({ length: 14 }, (_, i) => backendHits(`10.0.0.${i + 1}:80`, [1, 14 - i]));
+    const { wrapper } = await mountWithStore(HitsChart, createApiStub({ hits: hitsSnapshot(T0, backends) }));
+    const chart = created[0]!;
+    const labels = chart.data.datasets.map((d) => d.label);
+    expect(labels).toHaveLength(11);
+    expect(labels.slice(0, 10)).toEqual(backends.slice(0, 10).map((b) => b.address));
+    // The last four (4, 3, 2 and 1 per second) share one line: its last point is their sum.
+    const others = chart.data.datasets[10]!;
+    expect(others.data.slice(-2).map((p) => p.y)).toEqual([4, 4 + 3 + 2 + 1]);
+    expect(wrapper.findAll('[data-test="legend-item"]')).toHaveLength(10);
+    expect(wrapper.get('[data-test="legend-others"]').text()).toContain('4 others (summed)');
+    expect(wrapper.get('[data-test="legend-others"]').text()).toContain('10/s');
+    expect(wrapper.get('canvas').attributes('aria-label')).toContain('4 others (summed): 10 per second');
+  });
+
+  it('draws eleven backends as eleven lines: an "others" line never stands for one', async () => {
+    const backends = Array.from({ length: 11 }, (_, i) => backendHits(`10.0.1.${i + 1}:80`, [i + 1]));
+    const { wrapper } = await mountWithStore(HitsChart, createApiStub({ hits: hitsSnapshot(T0, backends) }));
+    expect(created[0]!.data.datasets).toHaveLength(11);
+    expect(wrapper.find('[data-test="legend-others"]').exists()).toBe(false);
+  });
 });
