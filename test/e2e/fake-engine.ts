@@ -5,6 +5,7 @@
  * drift from what the real engine answers: only the data is fake. No Docker needed.
  */
 import {
+  BUILTIN_TEMPLATE_NAMES,
   Emitter,
   type EngineStatus,
   type Handlers,
@@ -97,6 +98,12 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
     getProgress: () => [],
     getTimeline: (request) => timeline.filter((e) => e.seq > (request?.after ?? 0)),
     getTemplate: () => ({ name: 'nginx.ctmpl', source: 'x' }),
+    // The Config tab asks for this on load: a page must not log a 501 for it.
+    getTemplateHistory: () => ({
+      builtins: [...BUILTIN_TEMPLATE_NAMES],
+      versions: [{ id: 1, savedAt: Date.now(), kind: 'builtin', label: 'classic', builtin: 'classic' }],
+      live: { origin: 'default', kind: 'builtin', builtin: 'classic', label: 'classic' },
+    }),
     scale: ({ count: wanted }) => {
       scaleCalls.push(wanted);
       const before = count;
