@@ -22,7 +22,8 @@ export interface RoutedTrial {
 }
 
 export const BREAKDOWN_STEPS = [
-  ['registration', 'Docker start event → registered in Consul'],
+  ['listening', 'Docker start event → the new process listens (registration is held until then)'],
+  ['registration', 'listening → registered in Consul'],
   ['readiness', 'registered → the LB reaches the new backend (watch wake-up, network, probes)'],
   ['render', 'reachable → rendered on the render thread'],
   ['check', 'rendered → `nginx -t` passed (request to the LB, candidate written, check)'],
@@ -46,8 +47,13 @@ export function trialSteps(trial: RoutedTrial): Record<BreakdownStep, number> | 
     (e) => e.kind === 'registered' && e.containerId === trial.containerId && e.at >= trial.startedAt - 1,
   );
   if (!registered) return undefined;
+  // The engine's own web containers are held until they listen (web-readiness.ts); others are not.
+  const listening = trial.marks.find(
+    (m) => m.step === 'listening' && m.detail === trial.containerId && m.at >= trial.startedAt - 1,
+  );
+  const listeningAt = Math.min(Math.max(trial.startedAt, listening?.at ?? trial.startedAt), registered.at);
   let at = Math.max(trial.startedAt, registered.at);
-  const milestones: number[] = [trial.startedAt, at];
+  const milestones: number[] = [trial.startedAt, listeningAt, at];
   const next = (step: string, detail?: string): boolean => {
     const mark = trial.marks.find(
       (m) => m.step === step && m.at >= at - 15 && (detail === undefined || isTarget(m, detail)),

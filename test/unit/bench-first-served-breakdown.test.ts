@@ -20,6 +20,7 @@ function trial(overrides: Partial<RoutedTrial> = {}): RoutedTrial {
     servedAt: 1100,
     events: [event('container-started', 1000, 'c1'), event('registered', 1010, 'c1')],
     marks: [
+      { step: 'listening', at: 1004, detail: 'c1' },
       // Another backend's probe answers first: it must not count for this one.
       { step: 'probe-ok', at: 1012, detail: '172.20.0.9:80' },
       { step: 'probe-failed', at: 1015, detail: '172.20.0.5:80' },
@@ -36,7 +37,8 @@ describe('the first-served breakdown', () => {
   it('splits start → first answer into steps that add up to the whole', () => {
     const steps = trialSteps(trial())!;
     expect(steps).toEqual({
-      registration: 10,
+      listening: 4,
+      registration: 6,
       readiness: 20,
       render: 5,
       check: 25,
@@ -58,6 +60,9 @@ describe('the first-served breakdown', () => {
         ],
       }),
     )!;
+    // No listening mark (a container the engine does not hold): no wait for it.
+    expect(steps.listening).toBe(0);
+    expect(steps.registration).toBe(10);
     expect(steps.check).toBe(0);
     expect(steps.firstAnswer).toBe(0);
   });

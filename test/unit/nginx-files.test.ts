@@ -17,6 +17,8 @@ import {
   printfEscape,
   servingForMs,
 } from '../../main/engine/lb/nginx-files.js';
+import { parseReply } from '../../main/engine/lb/lb-channel.js';
+import { supervisorScript } from '../../main/engine/lb/nginx-files.js';
 import { TRICKY_CONFIGS } from '../support/tricky-configs.js';
 
 describe('nginx files', () => {
@@ -116,6 +118,33 @@ describe('nginx files', () => {
       mainConfig('check').replaceAll(LB_DIR, dir).replaceAll(PID_FILE, join(dir, 'nginx.pid')),
     );
     expect(readFileSync(join(dir, 'check', 'upstream.conf'), 'utf8')).toBe('server { }');
+  });
+
+  it('answers one plain line as it is and anything else in base64, and the engine reads both back exactly', () => {
+    // The supervisor's own `reply` function, cut from the script it writes, run by dash.
+    const script = supervisorScript();
+    const reply = script.slice(script.indexOf('reply() {'), script.indexOf('\n}\n') + 2);
+    const outputs = [
+      'ok 172.18.0.5:80',
+      'pong 12',
+      'ok 10.0.0.2:80\nno 10.0.0.3:80 timed out',
+      "nc: can't connect to remote host (10.0.0.3): Connection refused",
+      '',
+      ...TRICKY_CONFIGS.slice(0, 3),
+    ];
+    for (const [index, output] of outputs.entries()) {
+      const line = execFileSync('dash', ['-c', `${reply}\nreply "$1" 3 "$2"`, 'sh', String(index), output], {
+        encoding: 'utf8',
+      });
+      expect(line.endsWith('\n') && !line.slice(0, -1).includes('\n')).toBe(true);
+      // Plain only when one line of harmless characters; the rest is encoded.
+      expect(line.includes(' =')).toBe(index < 2);
+      expect(parseReply(line.slice(0, -1))).toEqual({
+        id: index,
+        exitCode: 3,
+        output,
+      });
+    }
   });
 
   it('checks the candidate before it swaps and reloads', () => {

@@ -119,15 +119,12 @@ export class LbChannel {
   }
 
   private onReply(line: string): void {
-    const [, id, code, output] = line.split(' ');
-    const pending = this.pending.get(Number(id));
-    if (!pending) return;
+    const reply = parseReply(line);
+    const pending = reply && this.pending.get(reply.id);
+    if (!reply || !pending) return;
     clearTimeout(pending.timer);
     this.pending.delete(pending.id);
-    pending.resolve({
-      exitCode: Number(code),
-      output: Buffer.from(output ?? '', 'base64').toString('utf8'),
-    });
+    pending.resolve({ exitCode: reply.exitCode, output: reply.output });
   }
 
   private lost(error: Error): void {
@@ -143,4 +140,19 @@ export class LbChannel {
       p.reject(error);
     }
   }
+}
+
+/**
+ * One answer of the supervisor: `dt-reply <id> <exit code> <base64 output>`, or
+ * `… =<output>` for an output of one line of plain characters (version 5).
+ */
+export function parseReply(line: string): (ChannelReply & { id: number }) | undefined {
+  const match = /^\S+ (\d+) (\d+) ?(.*)$/.exec(line);
+  if (!match) return undefined;
+  const [, id, code, payload = ''] = match;
+  return {
+    id: Number(id),
+    exitCode: Number(code),
+    output: payload.startsWith('=') ? payload.slice(1) : Buffer.from(payload, 'base64').toString('utf8'),
+  };
 }

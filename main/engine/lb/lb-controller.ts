@@ -25,13 +25,13 @@ import {
 import {
   CANDIDATE_ENV,
   CHANNEL_LABEL,
-  CHANNEL_VERSION,
   DEFAULT_RELOAD_TIMEOUT_MS,
   CANDIDATE_UPSTREAM,
   ESCAPED_CHANNEL_VERSION,
   LB_DIR,
   MAX_CANDIDATE_ENV_BYTES,
   NUMBERED_CHANNEL_VERSIONS,
+  PROBE_CHANNEL_VERSIONS,
   STALE_EXIT_CODE,
   applyScript,
   checkByExecScript,
@@ -286,7 +286,7 @@ export class LbController {
   private async probeBatch(targets: readonly string[]): Promise<string> {
     const timeoutMs = PROBE_CONNECT_TIMEOUT_S * 1000 + PROBE_SLACK_MS;
     const channel = await this.openChannel();
-    if (channel && this.channelVersion === CHANNEL_VERSION) {
+    if (channel && PROBE_CHANNEL_VERSIONS.includes(this.channelVersion ?? '')) {
       try {
         return (await channel.request('probe', `0 ${targets.join(',')}`, timeoutMs)).output;
       } catch (error) {

@@ -383,8 +383,11 @@ export class Registrator {
     this.recordWarnings(container, warnings);
     const services = wanted.filter((s) => !refused.has(s.id));
     const fresh = services.filter((s) => !previous.some((old) => old.id === s.id));
-    if (fresh.length > 0 && this.options.beforeRegister)
+    if (fresh.length > 0 && this.options.beforeRegister) {
       await this.options.beforeRegister(container, fresh, this.docker);
+      // For the benchmark's breakdown: the hold (e.g. until the port listens) is over.
+      this.timeline.mark('listening', containerId);
+    }
     for (const old of previous) {
       if (services.some((s) => s.id === old.id)) continue;
       await this.deregister(old, 'its settings changed');
