@@ -207,6 +207,46 @@ describe.each(RUNS)('dashboard end to end in $locale (Chromium, real engine)', (
     await page.screenshot({ path: `${docsDir}${run.shots.traffic}` });
   });
 
+  it.runIf(run.full)(
+    'lists every service in the Services tab: our web instances in the config, a foreign one read-only',
+    async () => {
+      const consulUrl = app!.getStatus().consul.url;
+      const foreign = `e2e-foreign-${project}`;
+      const put = async (path: string, body?: unknown): Promise<void> => {
+        const response = await fetch(`${consulUrl}${path}`, {
+          method: 'PUT',
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(5000),
+        });
+        expect(response.status, await response.text()).toBe(200);
+      };
+      // Registered by someone else (no owner meta), at an address nobody routes to.
+      await put('/v1/agent/service/register', {
+        ID: `${foreign}-1`,
+        Name: foreign,
+        Address: '10.1.2.3',
+        Port: 9000,
+      });
+      try {
+        await page.locator('#tab-services').click();
+        const web = page.locator('[data-test="service-web"]');
+        const ours = web.locator(`tr[data-test^="instance-"]:has-text("${project}-")`);
+        await expect.poll(() => ours.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+        const inConfig = await ours.locator('[data-test="in-config"]').allTextContents();
+        expect(inConfig.map((text) => text.trim())).toEqual(inConfig.map(() => t('servicesView.inConfig')));
+        expect(await web.locator('[data-test="foreign"]').count()).toBe(0);
+        const other = page.locator(`[data-test="service-${foreign}"]`);
+        await expect.poll(() => other.locator('[data-test="foreign"]').count(), { timeout: 15_000 }).toBe(1);
+        expect(await other.locator('tr[data-test^="instance-"]').count()).toBe(1);
+        // Read-only: no control of the page scales or stops it.
+        expect(await other.locator('button').count()).toBe(0);
+      } finally {
+        await put(`/v1/agent/service/deregister/${foreign}-1`).catch(() => undefined);
+        await page.locator('#tab-timeline').click();
+      }
+    },
+  );
+
   it('shows the nginx -t error with its lines when the template is broken from the page', async () => {
     await page.locator('#tab-config').click();
     const editor = page.locator('[data-test="template-editor"]');
