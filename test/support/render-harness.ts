@@ -38,7 +38,11 @@ export class RenderHarness {
     readonly timeline: Timeline,
   ) {}
 
-  static async start(templateSource: string): Promise<RenderHarness> {
+  /** `beforeLoop` runs once the LB container exists, before the loop's first render. */
+  static async start(
+    templateSource: string,
+    options: { beforeLoop?: (lbContainer: Dockerode.Container) => Promise<void> } = {},
+  ): Promise<RenderHarness> {
     const config = await testEngineConfig();
     const stack = new Stack(new Dockerode(), config);
     try {
@@ -57,6 +61,7 @@ export class RenderHarness {
       );
       const loop = new TemplateLoop(compileTemplate(templateSource, 'test.ctmpl'), data, lb, timeline);
       loopRef.current = loop;
+      await options.beforeLoop?.(container);
       loop.start();
       return new RenderHarness(
         config.project,

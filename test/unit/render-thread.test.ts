@@ -115,4 +115,22 @@ describe('the render thread', () => {
     const next = await thread.render(compileTemplate('ok', 'next'), snapshot());
     expect(next.output).toBe('ok');
   });
+
+  it("counts a render's time limit from when its thread has loaded, not from the thread's start", async () => {
+    // A cold thread loads its modules first (through tsx here: far longer than 30 ms). On a busy
+    // machine that took longer than the limit and the first render of a start failed, which
+    // left the template loop with nothing to watch.
+    thread = new RenderThread(10);
+    const result = await thread.render(compileTemplate('cold start', 'cold'), snapshot(), {
+      maxMilliseconds: 20,
+    });
+    expect(result.output).toBe('cold start');
+  });
+
+  it('fails a render with a clear message when its thread does not load in time', async () => {
+    thread = new RenderThread(10, 1);
+    await expect(thread.render(compileTemplate('cold', 'x'), snapshot())).rejects.toThrow(
+      /render thread did not start within 0.001 s/,
+    );
+  });
 });

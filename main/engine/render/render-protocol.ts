@@ -23,5 +23,13 @@ export type RenderReply =
     }
   | { id: number; ok: false; message: string; line?: number; column?: number };
 
+/**
+ * The thread's first message, once its modules are loaded: a render's time limit counts from
+ * here, not from the thread's start (loading takes seconds on a busy machine, or through tsx).
+ */
+export interface WorkerReady {
+  ready: true;
+}
+
 /** Shared with the thread: element 0 is the source offset of the node it works on. */
 export const PROGRESS_SLOTS = 1;

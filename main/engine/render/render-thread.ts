@@ -17,7 +17,7 @@ import {
   type RenderLimits,
   type TemplateDependency,
 } from '../template/index.js';
-import { PROGRESS_SLOTS, type RenderReply, type RenderRequest } from './render-protocol.js';
+import { PROGRESS_SLOTS, type RenderReply, type RenderRequest, type WorkerReady } from './render-protocol.js';
 import type { TemplateSnapshot } from './render-snapshot.js';
 
 export interface ThreadRenderResult {
@@ -41,6 +41,8 @@ export class RenderFailure extends Error {
 
 /** How much longer than its limit a render may take before its thread is ended. */
 const DEFAULT_GRACE_MS = 1000;
+/** How long a new thread may take to load before its first render fails (tsx on a loaded 2-core machine: seconds). */
+const DEFAULT_STARTUP_MS = 60_000;
 /** A render's heap: output and every string are capped at 1 MiB, so this is generous. */
 const HEAP_LIMIT_MB = 256;
 
@@ -71,12 +73,18 @@ function startWorker(progress: Int32Array): Worker {
 
 export class RenderThread {
   private worker: Worker | undefined;
+  /** Settles once the current thread has loaded (WorkerReady), or failed to. */
+  private ready: Promise<void> = Promise.resolve();
+  private settleReady: ((error?: Error) => void) | undefined;
   private readonly progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
 
-  constructor(private readonly graceMs = DEFAULT_GRACE_MS) {}
+  constructor(
+    private readonly graceMs = DEFAULT_GRACE_MS,
+    private readonly startupMs = DEFAULT_STARTUP_MS,
+  ) {}
 
   /** Starts the thread ahead of the first render. */
   warm(): void {
@@ -95,17 +103,21 @@ export class RenderThread {
   }
 
   close(): void {
+    this.settleReady?.(new RenderFailure('the render thread was closed'));
     this.fail(new RenderFailure('the render thread was closed'));
     void this.worker?.terminate();
     this.worker = undefined;
   }
 
-  private renderNow(
+  private async renderNow(
     template: CompiledTemplate,
     snapshot: TemplateSnapshot,
     limits: Partial<RenderLimits>,
   ): Promise<ThreadRenderResult> {
     const worker = this.ensureWorker();
+    // The time limit is the template's: a thread still loading is not the template's fault.
+    await this.ready;
+    if (this.worker !== worker) throw new RenderFailure('the render thread was closed');
     const request: RenderRequest = {
       id: this.nextId++,
       name: template.name,
@@ -127,7 +139,26 @@ export class RenderThread {
     const worker = startWorker(this.progress);
     // An idle render thread must not keep a finished process (the CLI) alive.
     worker.unref();
-    worker.on('message', (reply: RenderReply) => this.onReply(reply));
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+        settle(new RenderFailure(`the render thread did not start within ${this.startupMs / 1000} s`));
+      }, this.startupMs);
+      timer.unref();
+      const settle = (error?: Error): void => {
+        clearTimeout(timer);
+        this.settleReady = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+      this.settleReady = settle;
+    });
+    // Nobody may be waiting yet; whoever renders next sees the failure.
+    this.ready.catch(() => undefined);
+    worker.on('message', (reply: RenderReply | WorkerReady) =>
+      'ready' in reply ? this.settleReady?.() : this.onReply(reply),
+    );
     worker.on('error', (error: Error) => this.onExit(worker, `the render thread failed: ${error.message}`));
     worker.on('exit', (code) => this.onExit(worker, `the render thread stopped (exit ${code})`));
     this.worker = worker;
@@ -150,6 +181,7 @@ export class RenderThread {
   private onExit(worker: Worker, message: string): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    this.settleReady?.(new RenderFailure(message));
     this.fail(new RenderFailure(message));
   }
 

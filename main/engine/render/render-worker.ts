@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileTemplate, type CompiledTemplate } from '../template/index.js';
 import { renderTemplate } from '../template/template.js';
-import type { RenderReply, RenderRequest } from './render-protocol.js';
+import type { RenderReply, RenderRequest, WorkerReady } from './render-protocol.js';
 import { SnapshotData } from './render-snapshot.js';
 
 const progress = (workerData as { progress?: Int32Array } | undefined)?.progress;
@@ -43,3 +43,4 @@ function render(request: RenderRequest): RenderReply {
 }
 
 parentPort?.on('message', (request: RenderRequest) => parentPort?.postMessage(render(request)));
+parentPort?.postMessage({ ready: true } satisfies WorkerReady);

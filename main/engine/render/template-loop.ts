@@ -31,6 +31,7 @@ import {
 import type { Timeline } from '../timeline.js';
 import type { ConsulTemplateData, KnownData } from './consul-data.js';
 import { findCulprits } from './culprits.js';
+import { Backoff } from '../backoff.js';
 import { Quiescence, type QuiescenceWindow } from './quiescence.js';
 import { Emitter } from '../../../contract/index.js';
 import { RenderThread, type ThreadRenderResult } from './render-thread.js';
@@ -122,6 +123,14 @@ export class TemplateLoop {
   private readonly hiddenEnvWarned = new Set<string>();
   /** What `env` may read, taken when the loop starts and when the template changes (not per render). */
   private env = new Map<string, string>();
+  /**
+   * A render or apply that failed is tried again on a timer: the watches that would poke the
+   * loop are only set up from a render that worked, so a first render that failed (a thread
+   * that started slowly on a loaded machine, an LB that did not answer) would otherwise leave
+   * the loop waiting for a change that never comes.
+   */
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly retryBackoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
   /** Item IDs (`instance:<ID>`) of the instances the LB has not reached: left out of every render. */
   private unreachableIds = new Set<string>();
   private warnings: string[] = [];
@@ -147,6 +156,8 @@ export class TemplateLoop {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.quiescence.cancel();
     this.thread.close();
   }
@@ -250,7 +261,10 @@ export class TemplateLoop {
       this.warnAboutHiddenEnv(result.envMisses);
     } catch (error) {
       // Stopping ends the render thread: that is not the template's fault.
-      if (!this.stopped) this.recordTemplateError(error);
+      if (!this.stopped) {
+        this.recordTemplateError(error);
+        this.retryLater();
+      }
       return;
     }
     // Incomplete: some dependency has no data yet; its watch will poke us.
@@ -281,13 +295,35 @@ export class TemplateLoop {
   }
 
   private apply(output: string): Promise<ApplyOutcome> {
-    return this.lb.apply(output).catch((error: unknown) => {
-      this.timeline.record({
-        kind: 'lb-error',
-        message: `could not apply the config: ${errorMessage(error)}`,
-      });
-      return { superseded: true as const };
-    });
+    return this.lb.apply(output).then(
+      (outcome) => {
+        if ('applied' in outcome || 'unchanged' in outcome) this.renderedWell();
+        return outcome;
+      },
+      (error: unknown) => {
+        this.timeline.record({
+          kind: 'lb-error',
+          message: `could not apply the config: ${errorMessage(error)}`,
+        });
+        this.retryLater();
+        return { superseded: true as const };
+      },
+    );
+  }
+
+  private retryLater(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.poke();
+    }, this.retryBackoff.next());
+    this.retryTimer.unref();
+  }
+
+  private renderedWell(): void {
+    this.retryBackoff.reset();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /**
