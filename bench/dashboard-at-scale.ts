@@ -17,6 +17,7 @@ import { chromium, type Page } from 'playwright-core';
 import { ControlClient } from '../main/server/control-client.js';
 import { removeTestStack } from '../test/support/engine-fixture.js';
 import { testImages } from '../test/support/images.js';
+import { PAGE_PROBES, type ProbeReadout } from '../test/support/dashboard-probes.js';
 import { freePort } from '../test/support/ports.js';
 import type { BenchStage } from './stage.js';
 import { summarize, type Summary } from './stats.js';
@@ -44,39 +45,6 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-sync',
 ];
-
-/** Installed before the page's own scripts: the probes the bench reads back at the end. */
-const PAGE_PROBES = `(() => {
-  const probe = { longTasks: [], frames: [], applied: {}, recording: false };
-  window.__dtProbe = probe;
-  new PerformanceObserver((list) => {
-    if (probe.recording) for (const e of list.getEntries()) probe.longTasks.push(e.duration);
-  }).observe({ type: 'longtask', buffered: false });
-  let last = 0;
-  const frame = (now) => {
-    if (probe.recording && last) probe.frames.push(now - last);
-    last = now;
-    requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
-  const add = EventSource.prototype.addEventListener;
-  EventSource.prototype.addEventListener = function (type, listener, options) {
-    const timed = function (event) {
-      const start = performance.now();
-      const result = listener.call(this, event);
-      if (probe.recording)
-        requestAnimationFrame(() => (probe.applied[type] ??= []).push(performance.now() - start));
-      return result;
-    };
-    return add.call(this, type, timed, options);
-  };
-})();`;
-
-interface ProbeReadout {
-  longTasks: number[];
-  frames: number[];
-  applied: Record<string, number[]>;
-}
 
 function log(message: string): void {
   console.log(`[dashboard ${new Date().toISOString().slice(11, 19)}] ${message}`);

@@ -26,6 +26,9 @@ export interface FakeEngine {
   close(): Promise<void>;
 }
 
+/** Registration times stay put across status pushes, as the real engine's do. */
+const REGISTERED_AT = Date.now();
+
 function web(n: number, state: InstanceView['state'] = 'serving'): InstanceView {
   return {
     id: `fake:web-${n}:80`,
@@ -35,15 +38,29 @@ function web(n: number, state: InstanceView['state'] = 'serving'): InstanceView 
     address: `10.0.0.${n + 1}`,
     port: 80,
     tags: ['backend'],
-    registeredAt: Date.now(),
+    registeredAt: REGISTERED_AT + n,
     state,
   };
 }
 
-export async function startFakeEngine(distRoot: string, token: string): Promise<FakeEngine> {
+export interface FakeEngineOptions {
+  /** Web backends running from the start (1: the browser path test scales up itself). */
+  backends?: number;
+  /** Requests a second spread round robin over the backends, as the LB would. */
+  requestsPerSecond?: number;
+  /** Push a fresh status every second too, as a busy engine does (health, scaling). */
+  statusEverySecond?: boolean;
+}
+
+export async function startFakeEngine(
+  distRoot: string,
+  token: string,
+  options: FakeEngineOptions = {},
+): Promise<FakeEngine> {
   const scaleCalls: number[] = [];
   const changed = new Emitter<TopicName>();
-  let count = 1;
+  let count = options.backends ?? 1;
+  const perSecond = options.requestsPerSecond ?? 6;
   let seq = 0;
   const timeline: TimelineEvent[] = [];
   const series = new Map<string, number[]>();
@@ -52,6 +69,23 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
   // The real settings rules (validation, pushes), kept in memory.
   const settings = new SettingsStore();
   settings.changed.on(() => changed.emit('settings'));
+
+  /** A container's start and registration, as the timeline shows them. */
+  const started = (n: number): void => {
+    const at = Date.now();
+    const containerId = `container-${n}`;
+    timeline.push({ seq: ++seq, at, kind: 'container-started', message: 'started', containerId });
+    timeline.push({
+      seq: ++seq,
+      at: at + 12,
+      kind: 'registered',
+      message: 'registered',
+      containerId,
+      sincePreviousMs: 12,
+    });
+  };
+  // The backends running from the start have their chains too (the first one's is older than the page).
+  for (let n = 2; n <= count; n++) started(n);
 
   const status = (): EngineStatus => {
     const instances = Array.from({ length: count }, (_, i) => web(i + 1));
@@ -108,26 +142,14 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
       scaleCalls.push(wanted);
       const before = count;
       count = wanted;
-      for (let n = before + 1; n <= count; n++) {
-        const at = Date.now();
-        const containerId = `container-${n}`;
-        timeline.push({ seq: ++seq, at, kind: 'container-started', message: 'started', containerId });
-        timeline.push({
-          seq: ++seq,
-          at: at + 12,
-          kind: 'registered',
-          message: 'registered',
-          containerId,
-          sincePreviousMs: 12,
-        });
-      }
+      for (let n = before + 1; n <= count; n++) started(n);
       changed.emit('timeline');
       changed.emit('status');
       return { service: 'web', desired: count, running: count, superseded: false, warnings: [] };
     },
   };
 
-  // One tick a second: round-robin 6 requests over the backends, as nginx would.
+  // One tick a second: round-robin the requests over the backends, as nginx would.
   const tick = setInterval(() => {
     const addresses = Array.from({ length: count }, (_, i) => `10.0.0.${i + 2}:80`);
     for (const address of addresses) {
@@ -136,15 +158,16 @@ export async function startFakeEngine(distRoot: string, token: string): Promise<
       values.splice(0, values.length - 60);
       series.set(address, values);
     }
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < perSecond; i++) {
       const address = addresses[(sent + i) % addresses.length]!;
       const values = series.get(address)!;
       values[59] = (values[59] ?? 0) + 1;
       recent.push(address);
     }
-    sent += 6;
+    sent += perSecond;
     recent.splice(0, Math.max(0, recent.length - 30));
     changed.emit('hits');
+    if (options.statusEverySecond) changed.emit('status');
   }, 1000);
 
   const push = new PushHub(

@@ -142,8 +142,14 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
   });
   const unsubscribers: (() => void)[] = [];
 
+  /*
+   * Pushed snapshots are replaced whole, never changed in place: markRaw keeps Vue from wrapping
+   * every nested object in a proxy (at 100 backends a status and a hits snapshot are thousands of
+   * them, each read tracked on every render). Views still update: they depend on `state.status`
+   * and `state.hits` themselves, which a push replaces.
+   */
   function setStatus(status: EngineStatus): void {
-    state.status = status;
+    state.status = markRaw(status);
     state.loadError = undefined;
   }
 
@@ -151,7 +157,7 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     // Colours are handed out in the order backends first appear, so they never shuffle.
     for (const backend of hits.backends) colors.colorOf(backend.address);
     for (const address of hits.recent) colors.colorOf(address);
-    state.hits = hits;
+    state.hits = markRaw(hits);
     if (series.apply(hits)) state.hitsVersion++;
   }
 

@@ -1,0 +1,97 @@
+/**
+ * At 100 backends a status and a hits push arrive every second: each must re-render only the rows
+ * whose shown values changed (issue 17: the page stayed busy for hundreds of ms per push when every
+ * row re-rendered). Counted, not timed: a row's render formats its time with the locale's
+ * formatters, so the calls to `time` count the rows rendered, whatever the machine's load.
+ */
+import { flushPromises } from '@vue/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TimelineEvent } from '../../contract/index';
+import BackendsTable from '../../renderer/src/components/BackendsTable.vue';
+import TimelineView from '../../renderer/src/components/TimelineView.vue';
+import { formatters } from '../../renderer/src/state/format';
+import {
+  backendHits,
+  createApiStub,
+  engineStatus,
+  hitsSnapshot,
+  instance,
+} from '../../renderer/src/test/api-stub';
+import { mountWithStore } from './helpers';
+
+const N = 100;
+/** A fresh status each call (new objects, as every push parses), with the same values. */
+const status = () =>
+  engineStatus(
+    {},
+    Array.from({ length: N }, (_, i) => instance(i + 1)),
+  );
+const hits = (at: number, busy: number) =>
+  hitsSnapshot(
+    at,
+    Array.from({ length: N }, (_, i) =>
+      backendHits(`172.18.0.${i + 5}:80`, [i + 1 === busy ? 9 : 1], { share: 1 / N }),
+    ),
+  );
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('pushes at 100 backends', () => {
+  it('re-renders only the backend rows whose values changed', async () => {
+    const api = createApiStub({ status: status(), hits: hits(Date.now(), 0) });
+    const { wrapper, i18n } = await mountWithStore(BackendsTable, api);
+    expect(wrapper.findAll('[data-test="backend-row"]')).toHaveLength(N);
+    const time = vi.spyOn(formatters(i18n.language.formatLocale), 'time');
+
+    api.pushStatus(status());
+    await flushPromises();
+    expect(time).not.toHaveBeenCalled();
+
+    // One backend got busier: its row shows it, and only its row is rendered again.
+    api.pushHits(hits(Date.now() + 1000, 7));
+    await flushPromises();
+    expect(time).toHaveBeenCalledTimes(1);
+    const row = wrapper.findAll('[data-test="backend-row"]')[6]!;
+    expect(row.findAll('td')[5]!.text()).toBe('9');
+  });
+
+  it('does not re-render the timeline’s container chains on a status push with the same names', async () => {
+    const events: TimelineEvent[] = Array.from({ length: N }, (_, i) => [
+      {
+        seq: 2 * i + 1,
+        at: Date.UTC(2026, 10, 28, 10, 0, i),
+        kind: 'container-started' as const,
+        message: 'started',
+        containerId: instance(i + 1).containerId,
+      },
+      {
+        seq: 2 * i + 2,
+        at: Date.UTC(2026, 10, 28, 10, 0, i) + 12,
+        kind: 'registered' as const,
+        message: 'registered',
+        containerId: instance(i + 1).containerId,
+        sincePreviousMs: 12,
+      },
+    ]).flat();
+    const api = createApiStub({ status: status(), timeline: events });
+    const { wrapper, i18n } = await mountWithStore(TimelineView, api);
+    // The newest chains (the timeline shows the last few), newest first.
+    expect(wrapper.findAll('[data-test="chain"]').length).toBeGreaterThan(1);
+    expect(wrapper.find('.chain-name').text()).toBe(`dt-web-${N}`);
+    const time = vi.spyOn(formatters(i18n.language.formatLocale), 'time');
+
+    api.pushStatus(status());
+    await flushPromises();
+    expect(time).not.toHaveBeenCalled();
+
+    // A renamed container is shown at once.
+    api.pushStatus(
+      engineStatus(
+        {},
+        Array.from({ length: N }, (_, i) => instance(i + 1, i === N - 1 ? { containerName: 'renamed' } : {})),
+      ),
+    );
+    await flushPromises();
+    expect(wrapper.find('.chain-name').text()).toBe('renamed');
+  });
+});
