@@ -70,3 +70,72 @@ describe('HitsAggregator', () => {
     ]);
   });
 });
+
+describe('HitsAggregator when quiet', () => {
+  const window = 300_000; // WINDOW_SECONDS in ms
+
+  it('is quiet only once no hit lies inside any window, and then keeps the same snapshot', () => {
+    const agg = new HitsAggregator();
+    expect(agg.quietAt(T0)).toBe(true);
+    agg.record(A, T0);
+    agg.record(B, T0 + 10);
+    expect(agg.quietAt(T0 + 61_000)).toBe(false); // outside the series, still in the forget window
+    expect(agg.quietAt(T0 + window)).toBe(false);
+    expect(agg.quietAt(T0 + window + 1000)).toBe(true);
+    const first = agg.snapshot(T0 + window + 1000, 'web-logs', [B]);
+    const later = agg.snapshot(T0 + window + 50_000, 'web-logs', [B]);
+    expect(later.backends).toEqual(first.backends);
+    expect(first.backends.map((b) => b.address)).toEqual([B.address]); // A is gone and forgotten
+    expect(first.backends[0]).toMatchObject({ total: 1, perSecond: 0, share: 0 });
+    agg.record(A, T0 + window + 60_000);
+    expect(agg.quietAt(T0 + window + 61_000)).toBe(false);
+  });
+
+  it('gives the snapshot the full reading of every slot gives, at any time after any hits', () => {
+    // The old snapshot read all 300 slots of every backend every second; the new one skips
+    // backends quiet for the window or the series. Same hits, same answers, around every edge.
+    const agg = new HitsAggregator();
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const backends = Array.from({ length: 12 }, (_, i) => ({ address: `172.18.0.${i + 2}:80` }));
+    // 400 hits over 400 s (sparser after 200 s), in time order as the logs deliver them.
+    const hits = Array.from({ length: 400 }, () => ({
+      address: backends[Math.floor(random() * backends.length)]!.address,
+      s: T0 / 1000 + Math.floor(random() * 400),
+    }))
+      .filter((h) => h.s < T0 / 1000 + 200 || random() < 0.5)
+      .sort((a, b) => a.s - b.s);
+    const known = backends.slice(0, 4);
+    let recorded = 0;
+    let busySeries = 0;
+    let forgotten = 0;
+    for (let now = T0 + 500; now < T0 + 800_000; now += 7_000) {
+      for (; recorded < hits.length && hits[recorded]!.s * 1000 < now - 1000; recorded++)
+        agg.record({ address: hits[recorded]!.address }, hits[recorded]!.s * 1000);
+      const lastComplete = Math.floor(now / 1000) - 1;
+      const count = (address: string, from: number, to: number): number =>
+        hits.slice(0, recorded).filter((h) => h.address === address && h.s >= from && h.s <= to).length;
+      const snap = agg.snapshot(now, 'web-logs', known);
+      for (const row of snap.backends) {
+        const first = lastComplete - SERIES_SECONDS + 1;
+        const expected = Array.from({ length: SERIES_SECONDS }, (_, i) =>
+          count(row.address, first + i, first + i),
+        );
+        expect(row.series).toEqual(expected);
+        if (expected.some((n) => n > 0)) busySeries++;
+      }
+      const listed = new Set(snap.backends.map((b) => b.address));
+      for (const { address } of backends) {
+        const isKnown = known.some((k) => k.address === address);
+        // The old rule: gone backends stay while the 300 slots up to this second hold a hit.
+        const inWindow = count(address, lastComplete - 299, lastComplete + 1) > 0;
+        const everHit = count(address, 0, lastComplete + 1) > 0;
+        expect(listed.has(address), `${address} at +${now - T0} ms`).toBe(isKnown || inWindow);
+        if (!isKnown && everHit && !inWindow) forgotten++;
+      }
+    }
+    // Both edges were crossed: series with hits, and gone backends forgotten.
+    expect(busySeries).toBeGreaterThan(20);
+    expect(forgotten).toBeGreaterThan(10);
+  });
+});

@@ -110,3 +110,37 @@ describe('reachability', () => {
     reach.stop();
   });
 });
+
+describe('reachability while a first probe is out', () => {
+  it('sets no timer for instances whose first probe has not answered (no 1 ms retry loop)', async () => {
+    const timeline = new Timeline();
+    let answer: (() => void) | undefined;
+    let probes = 0;
+    const reach = new Reachability({
+      probe: (targets) => {
+        probes++;
+        // The first probe hangs until the test lets it answer, as one to 100 new containers can.
+        return new Promise((resolve) => {
+          answer = () => resolve(new Map(targets.map((t) => [t, undefined])));
+        });
+      },
+      place: () => Promise.resolve(new Map()),
+      lbId: () => 'lb',
+      timeline,
+      changed: () => undefined,
+    });
+    const target = { id: 'a', service: 'web', address: '10.0.0.2', port: 80 };
+    const first = reach.gate([target]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A second render while the first probe is out: nothing new to probe, so it only schedules.
+    await reach.gate([target]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const sent = timeline.marks().filter((m) => m.step === 'probe-sent').length;
+    answer?.();
+    expect(await first).toEqual(new Set());
+    reach.stop();
+    // One probe sent, and no empty retries (a timer of Infinity fires every 1 ms: about 100 here).
+    expect(probes).toBe(1);
+    expect(sent).toBe(1);
+  });
+});

@@ -26,6 +26,8 @@ export class HitsAggregator {
   private readonly entries = new Map<string, Entry>();
   private readonly recentRing: string[] = [];
   private changes = 0;
+  /** The latest second any hit was counted in (PerSecondRing.newestSecond over every backend, gone ones too). */
+  private newestSecond = Number.NEGATIVE_INFINITY;
 
   /** Grows with every hit: lets the publisher tell whether anything happened. */
   get version(): number {
@@ -44,6 +46,7 @@ export class HitsAggregator {
     if (backend.containerId) entry.containerId = backend.containerId;
     if (backend.containerName) entry.containerName = backend.containerName;
     entry.ring.add(atMs);
+    this.newestSecond = Math.max(this.newestSecond, entry.ring.newestSecond);
     this.recentRing.push(backend.address);
     if (this.recentRing.length > RECENT_LENGTH) this.recentRing.shift();
     this.changes++;
@@ -55,8 +58,20 @@ export class HitsAggregator {
   }
 
   /**
+   * True when no hit of any backend lies inside any window at `nowMs`: every
+   * series is zero and every gone backend is forgotten by the next snapshot,
+   * so until the next hit (a new `version`) the snapshot no longer changes
+   * with the clock, only with the `known` backends.
+   */
+  quietAt(nowMs: number): boolean {
+    return this.newestSecond <= Math.floor(nowMs / 1000) - 1 - WINDOW_SECONDS;
+  }
+
+  /**
    * The snapshot at `nowMs`: every backend with hits in the window, plus the
    * `known` ones (registered now) even with no hits yet, sorted by address.
+   * Runs every second for every backend: a backend quiet for the whole window
+   * or series costs no slot reads (PerSecondRing.newestSecond).
    */
   snapshot(
     nowMs: number,
@@ -66,19 +81,22 @@ export class HitsAggregator {
     const lastComplete = Math.floor(nowMs / 1000) - 1;
     const knownByAddress = new Map(known.map((k) => [k.address, k]));
     for (const [address, entry] of this.entries) {
-      // Forget a backend that is gone and has had no hit for the whole window.
-      if (!knownByAddress.has(address) && entry.ring.sum(lastComplete + 1, WINDOW_SECONDS + 1) === 0)
+      // Forget a backend that is gone and has had no hit for the whole window (up to this second).
+      if (!knownByAddress.has(address) && entry.ring.newestSecond <= lastComplete - WINDOW_SECONDS)
         this.entries.delete(address);
     }
     const addresses = new Set([...this.entries.keys(), ...knownByAddress.keys()]);
     const rows = [...addresses].map((address) => {
       const entry = this.entries.get(address);
       const series =
-        entry?.ring.series(lastComplete, SERIES_SECONDS) ?? new Array<number>(SERIES_SECONDS).fill(0);
-      return { address, entry, series, sum: series.reduce((a, b) => a + b, 0) };
+        entry && entry.ring.newestSecond > lastComplete - SERIES_SECONDS
+          ? entry.ring.series(lastComplete, SERIES_SECONDS)
+          : new Array<number>(SERIES_SECONDS).fill(0);
+      return { address, entry, series, sum: series.reduce((a, b) => a + b, 0), order: addressKey(address) };
     });
     const all = rows.reduce((a, r) => a + r.sum, 0);
     const backends: BackendHits[] = rows
+      .sort((a, b) => compareKeys(a.order, b.order) || a.address.localeCompare(b.address))
       .map(({ address, entry, series, sum }) => {
         const name = knownByAddress.get(address)?.containerName ?? entry?.containerName;
         return {
@@ -89,20 +107,20 @@ export class HitsAggregator {
           share: all > 0 ? sum / all : 0,
           series,
         };
-      })
-      .sort((a, b) => compareAddresses(a.address, b.address));
+      });
     return { at: nowMs, source, backends, recent: [...this.recentRing] };
   }
 }
 
-/** 172.18.0.10 after 172.18.0.9: numeric order, so the table does not jump around. */
-function compareAddresses(a: string, b: string): number {
-  const key = (s: string): number[] => s.split(/[.:]/).map((p) => Number.parseInt(p, 10) || 0);
-  const ka = key(a);
-  const kb = key(b);
+/** 172.18.0.10 after 172.18.0.9: numeric order, so the table does not jump around. Parsed once per row, not per comparison. */
+function addressKey(address: string): number[] {
+  return address.split(/[.:]/).map((p) => Number.parseInt(p, 10) || 0);
+}
+
+function compareKeys(ka: readonly number[], kb: readonly number[]): number {
   for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
     const d = (ka[i] ?? 0) - (kb[i] ?? 0);
     if (d !== 0) return d;
   }
-  return a.localeCompare(b);
+  return 0;
 }

@@ -12,6 +12,7 @@ import { AccessLogSource } from './access-log-source.js';
 import { BackendIndex } from './backend-index.js';
 import { HitsAggregator, type BackendIdentity } from './hits-aggregator.js';
 import type { AccessLogEntry } from './log-formats.js';
+import { PublishGate } from './publish-gate.js';
 import { SourceChoice, type SourceChoiceOptions } from './source-choice.js';
 import { WebLogSource, type WebLogHit } from './web-log-source.js';
 
@@ -51,6 +52,7 @@ export class HitsService {
   private readonly index: BackendIndex;
   private timer: NodeJS.Timeout | undefined;
   private lastPublishedKey = '';
+  private readonly gate = new PublishGate();
 
   constructor(private readonly options: HitsServiceOptions) {
     this.choice = new SourceChoice(options.choice);
@@ -83,8 +85,7 @@ export class HitsService {
 
   snapshot(now = Date.now()): HitsSnapshot {
     const source = this.choice.current(now);
-    const aggregator = source === 'web-logs' ? this.byWebLogs : this.byAccessLog;
-    return aggregator.snapshot(now, source, this.known());
+    return this.shown(source).snapshot(now, source, this.known(this.options.backends()));
   }
 
   /** Which log the snapshot counts from right now. */
@@ -102,8 +103,12 @@ export class HitsService {
     return this.web.followedContainers();
   }
 
-  private known(): BackendIdentity[] {
-    return this.options.backends().map((b) => this.remember(b));
+  private shown(source: HitsSnapshot['source']): HitsAggregator {
+    return source === 'web-logs' ? this.byWebLogs : this.byAccessLog;
+  }
+
+  private known(backends: readonly WebBackend[]): BackendIdentity[] {
+    return backends.map((b) => this.remember(b));
   }
 
   private remember(b: WebBackend): BackendIdentity {
@@ -153,9 +158,17 @@ export class HitsService {
     this.options.onFirstRequest?.(backend, atMs);
   }
 
-  private publish(): void {
+  /** Publishes the snapshot at `now` if it changed (the timer calls this every second; tests may too). */
+  publish(now = Date.now()): void {
     if (this.published.size === 0) return;
-    const snapshot = this.snapshot();
+    const source = this.choice.current(now);
+    const aggregator = this.shown(source);
+    const backends = this.options.backends();
+    const inputs = { source, version: aggregator.version, known: backends, quiet: aggregator.quietAt(now) };
+    // Idle (no hit in any window): the same inputs make the same snapshot; not rebuilt, not re-serialised.
+    if (this.gate.unchanged(inputs)) return;
+    this.gate.built(inputs);
+    const snapshot = aggregator.snapshot(now, source, this.known(backends));
     const key = JSON.stringify([snapshot.source, snapshot.backends, snapshot.recent]);
     if (key === this.lastPublishedKey) return;
     this.lastPublishedKey = key;

@@ -10,6 +10,7 @@ export class PerSecondRing {
   private readonly counts: Float64Array;
   private readonly seconds: Float64Array;
   private totalCount = 0;
+  private newest = Number.NEGATIVE_INFINITY;
 
   constructor(readonly capacity = WINDOW_SECONDS) {
     this.counts = new Float64Array(capacity);
@@ -30,6 +31,7 @@ export class PerSecondRing {
       this.counts[slot] = 0;
     }
     this.counts[slot]! += n;
+    if (second > this.newest) this.newest = second;
     this.totalCount += n;
   }
 
@@ -51,6 +53,15 @@ export class PerSecondRing {
     let sum = 0;
     for (let s = lastSecond - length + 1; s <= lastSecond; s++) sum += this.at(s);
     return sum;
+  }
+
+  /**
+   * The latest second a hit was counted in a slot (-Infinity before the first):
+   * a series or sum that starts after it is all zero, known without reading the
+   * slots (the hits snapshot asks this of every backend every second).
+   */
+  get newestSecond(): number {
+    return this.newest;
   }
 
   get total(): number {

@@ -210,6 +210,10 @@ export class Reachability {
     const waiting = [...this.states.values()].filter((s) => !s.reachable);
     if (waiting.length === 0) return;
     const next = Math.min(...waiting.map((s) => s.nextProbeAt));
+    // Only instances whose first probe is still out (nextProbeAt Infinity): their gate() schedules
+    // when it ends. Node clamps a timer of Infinity to 1 ms, and the empty retries it started spun
+    // a core for as long as the probe took (each render of a scale-up to N has such a probe).
+    if (!Number.isFinite(next)) return;
     this.timer = setTimeout(() => void this.retry(), Math.max(0, next - Date.now()));
     this.timer.unref();
   }
