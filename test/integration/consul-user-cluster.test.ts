@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Dockerode from 'dockerode';
 import { Engine } from '../../main/engine/engine.js';
+import { formatStatus } from '../../main/cli/format-status.js';
 import { UserError } from '../../main/engine/errors.js';
 import { STACK_LABEL } from '../../main/engine/stack/stack-config.js';
 import { HEARTBEAT_DETECTION_MS } from '../../main/engine/consul/server-heartbeat.js';
@@ -141,7 +142,12 @@ describe("the user's own Consul cluster given as several addresses (real Docker,
         return response.status === 200 || undefined;
       },
       { timeoutMs: 20_000, intervalMs: 100 },
-    );
+    ).catch((error: unknown) => {
+      console.info(
+        `the LB config never had both instances; the timeline:\n${timelineTail()}\n${JSON.stringify(engine!.status().consul)}\n${engine!.status().lb.config ?? ''}`,
+      );
+      throw error;
+    });
   });
 
   it('moves to the next live server when the one in use stops, under load: 0 failed requests, nothing lost', async () => {
@@ -173,6 +179,10 @@ describe("the user's own Consul cluster given as several addresses (real Docker,
         .map((e) => e.message)
         .join('\n'),
     ).toContain(`${used.url} stopped answering; the engine moved to ${moved}`);
+    // `status` names the new address among those given.
+    expect(formatStatus(engine!.status())).toContain(
+      `      using ${moved} of ${servers.map((s) => s.url).join(', ')}`,
+    );
     // Re-registered on the agent now in use, seen from the other live server.
     const other = servers.find((s) => s !== used && s.url !== moved)!;
     const ids = await waitFor(

@@ -19,6 +19,7 @@
  * With a reachability gate (lb-reachability.ts), an instance is rendered
  * only once the LB can connect to it; the others are left out the same way.
  */
+import { Backoff } from '../backoff.js';
 import { errorMessage } from '../errors.js';
 import type { ApplyOutcome, AppliedConfig, LbController } from '../lb/lb-controller.js';
 import type { Reachability, UnreachableInstance } from '../lb/lb-reachability.js';
@@ -114,6 +115,13 @@ export class TemplateLoop {
   private rendering = false;
   private again = false;
   private stopped = false;
+  /**
+   * A failed render tracks no new dependency, and the first one none at all, so no watch would
+   * wake the loop again (a first render that overran on a starved machine left the LB empty for
+   * good): a failed render is tried again, 1 s later, then up to every 30 s until one succeeds.
+   */
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly retryBackoff = new Backoff({ initialMs: 1000, maxMs: 30_000 });
   private live: LiveState = { instanceIds: new Set() };
   private readonly wentLive = new Emitter<LiveState>();
   /** Data nginx refused, by item ID, until the data changes, goes, or the template changes. */
@@ -147,6 +155,7 @@ export class TemplateLoop {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.retryTimer);
     this.quiescence.cancel();
     this.thread.close();
   }
@@ -250,9 +259,15 @@ export class TemplateLoop {
       this.warnAboutHiddenEnv(result.envMisses);
     } catch (error) {
       // Stopping ends the render thread: that is not the template's fault.
-      if (!this.stopped) this.recordTemplateError(error);
+      if (!this.stopped) {
+        this.recordTemplateError(error);
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.poke(), this.retryBackoff.next());
+      }
       return;
     }
+    clearTimeout(this.retryTimer);
+    this.retryBackoff.reset();
     // Incomplete: some dependency has no data yet; its watch will poke us.
     if (!result.complete || this.stopped) return;
     this.lastError = undefined;
