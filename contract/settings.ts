@@ -47,10 +47,11 @@ const DOCKER_ENDPOINT = /^(?:$|(?:unix|tcp|ssh|npipe|http|https):\/\/\S+|\/\S*|[
 const dockerHostError = (issue: { input?: unknown }): string =>
   `dockerHost must be empty (search automatically) or an endpoint such as unix:///var/run/docker.sock, tcp://127.0.0.1:2375, ssh://user@host or npipe:////./pipe/docker_engine; got ${shown(issue.input)}.`;
 
-/** HOST:PORT or http(s)://HOST:PORT; empty while Consul is managed. */
-const CONSUL_ADDRESS = /^(?:$|(?:https?:\/\/)?[A-Za-z0-9.[\]:_-]+(?::[0-9]{1,5})?\/?)$/;
+/** HOST:PORT or http(s)://HOST:PORT, or several agents of one cluster separated by commas; empty while Consul is managed. */
+const CONSUL_ADDRESS_ENTRY = String.raw`(?:https?:\/\/)?[A-Za-z0-9.[\]:_-]+(?::[0-9]{1,5})?\/?`;
+const CONSUL_ADDRESS = new RegExp(`^(?:$|${CONSUL_ADDRESS_ENTRY}(?:\\s*,\\s*${CONSUL_ADDRESS_ENTRY})*)$`);
 const consulAddressError = (issue: { input?: unknown }): string =>
-  `consulAddress must be HOST:PORT or http(s)://HOST:PORT of your Consul, e.g. 127.0.0.1:8500; got ${shown(issue.input)}.`;
+  `consulAddress must be HOST:PORT or http(s)://HOST:PORT of your Consul, e.g. 127.0.0.1:8500 (several agents of one cluster: separate them with commas); got ${shown(issue.input)}.`;
 
 /** Consul ACL tokens are UUIDs; anything printable without spaces is accepted (or a masked one, kept). */
 const tokenError = (issue: { input?: unknown }): string =>

@@ -141,6 +141,8 @@ export interface EngineStatus {
     managed: boolean;
     error?: string;
     cluster?: ClusterView;
+    /** Every server the engine may use, in order, when it was given several; `url` is the one in use. */
+    addresses?: string[];
   };
   lb: {
     url: string;

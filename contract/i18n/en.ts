@@ -144,6 +144,7 @@ export const en = {
     states: { alive: 'alive', failed: 'failed', left: 'left', unknown: 'unknown' },
     notShown: '… {count} more members, not listed',
     hosts: 'Instances by Docker host',
+    using: 'the engine uses {address} (one of {count} addresses given)',
   },
   backends: {
     title: 'Backends',

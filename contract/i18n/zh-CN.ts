@@ -139,6 +139,7 @@ export const zhCN: Messages = {
     states: { alive: '存活', failed: '失败', left: '已离开', unknown: '未知' },
     notShown: '… 另有 {count} 个成员未列出',
     hosts: '按 Docker 主机列出的实例',
+    using: '引擎正在使用 {address}（共给出 {count} 个地址）',
   },
   backends: {
     title: '后端',

@@ -41,6 +41,10 @@ export function formatStatus(status: EngineStatus): string {
   lines.push(
     `[${mark(status.consul.connected)}] Consul  ${p(status.consul.url)}  UI ${p(status.consul.uiUrl)}${status.consul.error ? `: ${p(status.consul.error)}` : ''}`,
   );
+  if (status.consul.addresses)
+    lines.push(
+      `      using ${p(status.consul.url)} of ${status.consul.addresses.map((a) => p(a)).join(', ')}`,
+    );
   if (status.consul.cluster) lines.push(...formatCluster(status.consul.cluster));
   lines.push(
     `[${mark(!status.lb.lastError)}] LB      ${p(status.lb.url)}  config generation ${status.lb.generation}`,

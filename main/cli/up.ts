@@ -12,6 +12,8 @@ import { Engine } from '../engine/engine.js';
 import { defaultEngineConfig } from '../engine/engine-config.js';
 import { UserError, errorMessage } from '../engine/errors.js';
 import { consulServerCount } from '../engine/stack/consul-cluster.js';
+import { parseConsulAddresses } from '../engine/consul/consul-addresses.js';
+import { consulUrl } from '../engine/consul/consul-connection.js';
 import { isIPv4 } from '../engine/registrator/validation.js';
 import { dockerHostFlags } from '../engine/multi/docker-host-flags.js';
 import { parseWait } from '../engine/render/quiescence.js';
@@ -41,6 +43,18 @@ function port(value: string | undefined, flag: string): number | undefined {
   return n;
 }
 
+/**
+ * `--consul` once or repeated (each may be a comma list): the agents of the user's cluster, in the
+ * order they are tried; every entry is checked here, so that a bad one changes nothing.
+ */
+function consulAddressFlags(given: string[]): string {
+  try {
+    return parseConsulAddresses(given).map(consulUrl).join(',');
+  } catch (error) {
+    throw new UsageError(`--consul: ${(error as Error).message}`);
+  }
+}
+
 export interface UpOptions {
   /** Only what was given, so that the settings file and the environment fill the rest. */
   flags: EngineFlags;
@@ -67,7 +81,7 @@ export function parseUpOptions(args: string[]): UpOptions {
       'consul-servers': { type: 'string' },
       'lb-image': { type: 'string' },
       'web-image': { type: 'string' },
-      consul: { type: 'string' },
+      consul: { type: 'string', multiple: true },
       template: { type: 'string' },
       'template-name': { type: 'string' },
       wait: { type: 'string' },
@@ -103,7 +117,7 @@ export function parseUpOptions(args: string[]): UpOptions {
       throw new UsageError((error as Error).message);
     }
   }
-  if (values.consul) config.consulAddress = values.consul;
+  if (values.consul) config.consulAddress = consulAddressFlags(values.consul);
   if (values.consul && (config.consulServers ?? 1) > 1)
     throw new UsageError('--consul-servers starts the demo its own cluster; leave it out with --consul ADDR');
   const dockerHosts = values['docker-host'] ?? [];

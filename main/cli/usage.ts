@@ -51,7 +51,10 @@ Options:
                       further one is ADDRESS[,ip=IPV4][,name=NAME][,tls=CERT_DIR] and its
                       containers register with that ip and their published ports (-p)
   --consul ADDR       use your own Consul (HOST:PORT) instead of the demo container
-                      (its ACL token from DISCOVERY_TRAY_CONSUL_TOKEN; never logged)
+                      (its ACL token from DISCOVERY_TRAY_CONSUL_TOKEN; never logged).
+                      Repeat it (or give a comma list) for several agents of your cluster:
+                      the engine uses the first that answers and moves to the next live one
+                      when it stops answering
   --template FILE     consul-template file for nginx, kept in the state folder and used by
                       the next starts too (default: the last one kept, else the classic one)
   --template-name N   a built-in template: classic (the reset) or services-localhost (every

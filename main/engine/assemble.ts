@@ -12,6 +12,9 @@ import { ConsulLiveness } from './consul/consul-liveness.js';
 import { CatalogWatch } from './consul/catalog-watch.js';
 import { ClusterWatch } from './consul/cluster-watch.js';
 import { ConsulServers } from './consul/consul-servers.js';
+import { firstLiveConsul, parseConsulAddresses } from './consul/consul-addresses.js';
+import { LeftAgents, isThisEnginesOwner } from './consul/left-agents.js';
+import { ServerHeartbeat } from './consul/server-heartbeat.js';
 import {
   callTimeout,
   consulUrl,
@@ -51,6 +54,8 @@ export interface EngineParts {
   stack: Stack;
   consul: Consul;
   consulEndpoint: ConsulEndpoint;
+  /** Every server the engine may use, in order, when it has several (consulEndpoint is the one in use). */
+  consulEndpoints?: readonly ConsulEndpoint[];
   liveness: ConsulLiveness;
   registrator: Registrator;
   lb: LbController;
@@ -148,6 +153,11 @@ export async function assemble(
   const registration = new UndoStack();
   const loops = new UndoStack();
   try {
+    // The user's Consul: every address read, and one answering, before anything is touched.
+    const userEndpoints = config.consulAddress
+      ? parseConsulAddresses(config.consulAddress, config.consulToken)
+      : undefined;
+    const userFirst = userEndpoints ? await firstLiveConsul(userEndpoints) : 0;
     const connection = await connectDocker(config.dockerHost ? { host: config.dockerHost } : {});
     const docker: Dockerode = connection.docker;
     const template = startTemplate
@@ -161,8 +171,8 @@ export async function assemble(
     await stack.preflight({ managedConsul: !config.consulAddress });
     const network = await stack.ensureNetwork();
     const managed = config.consulAddress ? undefined : await stack.ensureConsul();
-    const firstEndpoint = config.consulAddress
-      ? parseConsulAddress(config.consulAddress, config.consulToken)
+    const firstEndpoint = userEndpoints
+      ? userEndpoints[userFirst]!
       : parseConsulAddress(`127.0.0.1:${managed!.port}`);
     const consul = createConsulClient(firstEndpoint);
     progress(`waiting for Consul at ${consulUrl(firstEndpoint)}`);
@@ -170,21 +180,40 @@ export async function assemble(
 
     // A cluster: when the server in use stops answering, move to another (the status follows).
     const partsRef: { current?: EngineParts } = {};
-    const servers =
-      managed?.ports && managed.ports.length > 1
-        ? new ConsulServers(
-            consul,
-            managed.ports.map((port) => parseConsulAddress(`127.0.0.1:${port}`)),
-            (from, to) => {
-              if (partsRef.current) partsRef.current.consulEndpoint = to;
-              timeline.record({
-                kind: 'warning',
-                message: `Consul server ${consulUrl(from)} stopped answering; the engine moved to ${consulUrl(to)}`,
-              });
-            },
-          )
-        : undefined;
-    await servers?.preferLeader(2000);
+    const serverEndpoints =
+      userEndpoints && userEndpoints.length > 1
+        ? userEndpoints
+        : managed?.ports && managed.ports.length > 1
+          ? managed.ports.map((port) => parseConsulAddress(`127.0.0.1:${port}`))
+          : undefined;
+    const registratorRef: { current?: Registrator } = {};
+    const servers = serverEndpoints
+      ? new ConsulServers(
+          consul,
+          serverEndpoints,
+          (from, to) => {
+            if (partsRef.current) partsRef.current.consulEndpoint = to;
+            leftAgents?.moved(from, to);
+            timeline.record({
+              kind: 'warning',
+              message: `Consul server ${consulUrl(from)} stopped answering; the engine moved to ${consulUrl(to)}`,
+            });
+          },
+          userEndpoints ? userFirst : 0,
+        )
+      : undefined;
+    // What the engine registered on a server it left is removed there once that server answers again.
+    const leftAgents = servers
+      ? new LeftAgents({
+          current: () => servers.endpoint,
+          ownsValue: (owner) => isThisEnginesOwner(owner, config.hostname),
+          record: (event) => timeline.record(event),
+          resync: () => void registratorRef.current?.resync().catch(() => undefined),
+        })
+      : undefined;
+    if (leftAgents) registration.push('left Consul agents', () => leftAgents.stop());
+    // The user's list is used in the order given; the demo's own cluster starts on its leader.
+    if (!userEndpoints) await servers?.preferLeader(2000);
     const consulEndpoint = servers?.endpoint ?? firstEndpoint;
     const liveness = new ConsulLiveness(consul, servers ? { servers } : {});
     registration.push('Consul liveness', () => liveness.stop());
@@ -206,6 +235,7 @@ export async function assemble(
       },
       liveness,
     );
+    registratorRef.current = registrator;
     registration.push('registrator', () => registrator.stop());
     await registrator.start();
     const followed = config.followedHosts?.length
@@ -262,6 +292,22 @@ export async function assemble(
     });
     registrator.onRestored(() => data.resume());
     liveness.start();
+    // A server that hangs (rather than refusing connections) is noticed within a bounded time.
+    const heartbeat = servers
+      ? new ServerHeartbeat({
+          get endpoint() {
+            return servers.endpoint;
+          },
+          get isUp() {
+            return liveness.isUp;
+          },
+          reportDown: (reason) => liveness.reportFailure(new Error(reason)),
+        })
+      : undefined;
+    if (heartbeat) {
+      registration.push('Consul heartbeat', () => heartbeat.stop());
+      heartbeat.start();
+    }
     loop.start();
     const catalog = new CatalogWatch(consul, () => changed.emit());
     loops.push('catalog watch', () => catalog.stop());
@@ -308,6 +354,7 @@ export async function assemble(
       stack,
       consul,
       consulEndpoint,
+      ...(serverEndpoints ? { consulEndpoints: serverEndpoints } : {}),
       liveness,
       registrator,
       lb,

@@ -150,6 +150,7 @@ export class Engine {
                 source: parts.connection.source,
               },
               consulUrl: consulUrl(parts.consulEndpoint),
+              ...(parts.consulEndpoints ? { consulUrls: parts.consulEndpoints.map(consulUrl) } : {}),
               registrator: parts.followed
                 ? parts.followed.merged(parts.registrator.status())
                 : parts.registrator.status(),

@@ -45,6 +45,8 @@ export interface StatusInputs {
 export interface RunningInputs {
   docker: { endpoint: string; version: string; source: string };
   consulUrl: string;
+  /** Every server the engine may use, when it has several. */
+  consulUrls?: string[];
   registrator: RegistratorStatus;
   lb: LbStatus;
   template: TemplateLoopStatus;
@@ -84,6 +86,7 @@ export function engineStatusView(inputs: StatusInputs): EngineStatus {
       uiUrl: `${running.consulUrl}/ui/`,
       managed: inputs.consulManaged,
       ...(registrator.consul.error ? { error: registrator.consul.error } : {}),
+      ...(running.consulUrls ? { addresses: running.consulUrls } : {}),
       ...(running.cluster ? { cluster: running.cluster } : {}),
     },
     lb: lbView(inputs.lbUrl, lb),

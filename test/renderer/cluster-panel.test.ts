@@ -46,5 +46,22 @@ describe('Cluster panel', () => {
     const hosts = wrapper.findAll('[data-test="cluster-host"]');
     expect(hosts).toHaveLength(1);
     expect(hosts[0]!.text()).toContain('tcp://10.0.0.7:2376');
+    expect(wrapper.find('[data-test="cluster-in-use"]').exists()).toBe(false);
+  });
+
+  it("names the address in use when the user's cluster was given as several", async () => {
+    const status = engineStatus({
+      consul: {
+        ...consul,
+        managed: false,
+        url: 'http://10.0.0.12:8500',
+        addresses: ['http://10.0.0.11:8500', 'http://10.0.0.12:8500', 'http://10.0.0.13:8500'],
+        cluster: { members: [], leader: '10.0.0.13:8300', peers: 3, readAt: 1 },
+      },
+    });
+    const { wrapper } = await mountWithStore(ClusterPanel, createApiStub({ status }));
+    expect(wrapper.find('[data-test="cluster-in-use"]').text()).toBe(
+      'the engine uses http://10.0.0.12:8500 (one of 3 addresses given)',
+    );
   });
 });

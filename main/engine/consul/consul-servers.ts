@@ -22,7 +22,11 @@ export class ConsulServers {
     private readonly client: Consul,
     readonly endpoints: readonly ConsulEndpoint[],
     private readonly onMove: (from: ConsulEndpoint, to: ConsulEndpoint) => void = () => undefined,
-  ) {}
+    /** The server the client already points at (the user's list: the first that answered). */
+    initial = 0,
+  ) {
+    this.current = initial;
+  }
 
   get endpoint(): ConsulEndpoint {
     return this.endpoints[this.current]!;

@@ -1,0 +1,291 @@
+/**
+ * The user's own Consul cluster given as several addresses (`up --consul A --consul B --consul C`):
+ * a three-server cluster this test starts and owns (the engine only gets its three published
+ * 127.0.0.1 addresses), the demo on top of it with web scaled to 2. The engine uses the first that
+ * answers; stopping it under load moves the engine to the next live one with 0 failed requests at
+ * the LB and both instances still registered (seen through another server); the stopped server,
+ * started again, does not bring back its old copies; a frozen server (which hangs rather than
+ * refusing connections) is left within the documented bound. Bad input changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Dockerode from 'dockerode';
+import { Engine } from '../../main/engine/engine.js';
+import { formatStatus } from '../../main/cli/format-status.js';
+import { UserError } from '../../main/engine/errors.js';
+import { STACK_LABEL } from '../../main/engine/stack/stack-config.js';
+import { HEARTBEAT_DETECTION_MS } from '../../main/engine/consul/server-heartbeat.js';
+import { DiscoveryService } from '../../main/service/discovery-service.js';
+import { TestResources, docker, uniqueName, waitForConsulLeader } from '../support/docker-fixtures.js';
+import { removeTestStack, startTestEngine, testEngineConfig } from '../support/engine-fixture.js';
+import { testImages } from '../support/images.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  return (await response.json()) as T;
+}
+
+interface HealthEntry {
+  Node: { Node: string };
+  Service: { ID: string };
+}
+
+/** Requests through the LB until stopped: at most 2000 and 40 s, whichever comes first. */
+function loadThrough(url: string): {
+  stop: () => Promise<{ sent: number; failed: number; firstFailure: string }>;
+} {
+  let stopped = false;
+  let sent = 0;
+  let failed = 0;
+  let firstFailure = '';
+  const deadline = Date.now() + 40_000;
+  const run = (async () => {
+    while (!stopped && sent < 2000 && Date.now() < deadline) {
+      sent++;
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+        if (response.status !== 200) {
+          failed++;
+          firstFailure ||= `HTTP ${response.status} at request ${sent}`;
+        }
+        await response.arrayBuffer();
+      } catch (error) {
+        failed++;
+        firstFailure ||= `${String(error)} at request ${sent}`;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await run;
+      return { sent, failed, firstFailure };
+    },
+  };
+}
+
+describe("the user's own Consul cluster given as several addresses (real Docker, Consul, nginx)", () => {
+  const resources = new TestResources();
+  const servers: { name: string; url: string; container: Dockerode.Container }[] = [];
+  let engine: Engine | undefined;
+
+  beforeAll(async () => {
+    const network = await resources.network();
+    const prefix = uniqueName('dt-it-own');
+    const names = [1, 2, 3].map((i) => `${prefix}-${i}`);
+    for (const name of names) {
+      const port = await freePort();
+      const container = await resources.run({
+        image: testImages.consul,
+        name,
+        network,
+        cmd: [
+          'agent',
+          '-server',
+          '-bootstrap-expect=3',
+          `-node=${name}`,
+          ...names.filter((n) => n !== name).map((n) => `-retry-join=${n}`),
+          '-data-dir=/consul/data',
+          '-client',
+          '0.0.0.0',
+          '-hcl',
+          'performance { raft_multiplier = 1 }',
+        ],
+        labels: { SERVICE_IGNORE: 'true' },
+        exposedPorts: ['8500/tcp'],
+        publish: { '8500/tcp': port },
+      });
+      servers.push({ name, url: `http://127.0.0.1:${port}`, container });
+    }
+    for (const server of servers) await waitForConsulLeader(server.url, 30_000);
+    ({ engine } = await startTestEngine({
+      webCount: 2,
+      consulAddress: servers.map((s) => s.url.replace('http://', '')).join(','),
+    }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await removeTestStack({ engine });
+    await resources.cleanup();
+  }, 60_000);
+
+  const serverAt = (url: string) => servers.find((s) => s.url === url)!;
+  const timelineTail = (): string =>
+    engine!.timeline
+      .recent(40)
+      .map((e) => `${new Date(e.at).toISOString()} ${e.kind} ${e.message}`)
+      .join('\n');
+
+  it('uses the first address, lists all three, and registers web on the cluster', async () => {
+    const status = engine!.status();
+    expect(status.consul.connected).toBe(true);
+    expect(status.consul.managed).toBe(false);
+    expect(status.consul.url).toBe(servers[0]!.url);
+    expect(status.consul.addresses).toEqual(servers.map((s) => s.url));
+    const ids = await waitFor(
+      'two web instances passing, seen from the third server',
+      async () => {
+        const list = await getJson<HealthEntry[]>(`${servers[2]!.url}/v1/health/service/web?passing=true`);
+        return list.length === 2 ? list : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(ids.every((e) => e.Node.Node === servers[0]!.name)).toBe(true);
+    await waitFor(
+      'both instances in the LB config, and the LB answering',
+      async () => {
+        const inConfig = (engine!.status().lb.config ?? '').match(/server \d+\.\d+\.\d+\.\d+:\d+ max_fails/g);
+        if (inConfig?.length !== 2) return undefined;
+        const response = await fetch(engine!.status().lb.url, { signal: AbortSignal.timeout(2000) });
+        return response.status === 200 || undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    ).catch((error: unknown) => {
+      console.info(
+        `the LB config never had both instances; the timeline:\n${timelineTail()}\n${JSON.stringify(engine!.status().consul)}\n${engine!.status().lb.config ?? ''}`,
+      );
+      throw error;
+    });
+  });
+
+  it('moves to the next live server when the one in use stops, under load: 0 failed requests, nothing lost', async () => {
+    const lbUrl = engine!.status().lb.url;
+    const webIds = engine!
+      .status()
+      .services.flatMap((svc) => (svc.name === 'web' ? svc.instances.map((i) => i.id) : []))
+      .sort();
+    expect(webIds).toHaveLength(2);
+    const load = loadThrough(lbUrl);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const used = serverAt(engine!.status().consul.url);
+    const stoppedAt = Date.now();
+    await used.container.stop({ t: 1 });
+    const moved = await waitFor(
+      'the engine on another server',
+      () => {
+        const { url, connected } = engine!.status().consul;
+        return url !== used.url && connected ? url : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 50 },
+    );
+    const switchMs = Date.now() - stoppedAt;
+    // The next live one in the order given.
+    expect(moved).toBe(servers[(servers.indexOf(used) + 1) % 3]!.url);
+    expect(
+      engine!.timeline
+        .recent(200)
+        .map((e) => e.message)
+        .join('\n'),
+    ).toContain(`${used.url} stopped answering; the engine moved to ${moved}`);
+    // `status` names the new address among those given.
+    expect(formatStatus(engine!.status())).toContain(
+      `      using ${moved} of ${servers.map((s) => s.url).join(', ')}`,
+    );
+    // Re-registered on the agent now in use, seen from the other live server.
+    const other = servers.find((s) => s !== used && s.url !== moved)!;
+    const ids = await waitFor(
+      'both web instances passing on a live node',
+      async () => {
+        const list = await getJson<HealthEntry[]>(`${other.url}/v1/health/service/web?passing=true`);
+        const live = list.filter((e) => e.Node.Node !== used.name).map((e) => e.Service.ID);
+        return live.length === 2 ? live : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(ids.sort()).toEqual(webIds);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const { sent, failed, firstFailure } = await load.stop();
+    console.info(
+      `stopped server: moved in ${switchMs} ms; load through the LB: ${sent} requests, ${failed} failed ${firstFailure}`,
+    );
+    if (failed > 0) console.info(timelineTail());
+    expect(sent).toBeGreaterThan(50);
+    expect(failed).toBe(0);
+
+    // The stopped server comes back with its old copies: they are removed there, nothing listed twice.
+    await used.container.start();
+    await waitForConsulLeader(used.url, 30_000);
+    const entries = await waitFor(
+      'each web instance once in the catalog',
+      async () => {
+        const list = await getJson<{ Node: string; ServiceID: string }[]>(`${moved}/v1/catalog/service/web`);
+        return list.length === 2 && list.every((e) => e.Node !== used.name) ? list : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(entries.map((e) => e.ServiceID).sort()).toEqual(webIds);
+    expect(engine!.timeline.recent(200).some((e) => e.message.includes(`left on Consul ${used.url}`))).toBe(
+      true,
+    );
+  }, 120_000);
+
+  it('leaves a server that hangs (frozen, not stopped) within the documented bound, under load', async () => {
+    const lbUrl = engine!.status().lb.url;
+    const load = loadThrough(lbUrl);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const used = serverAt(engine!.status().consul.url);
+    const pausedAt = Date.now();
+    await used.container.pause();
+    try {
+      await waitFor(
+        'the engine off the frozen server',
+        () => {
+          const { url, connected } = engine!.status().consul;
+          return url !== used.url && connected ? url : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
+      const switchMs = Date.now() - pausedAt;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const { sent, failed, firstFailure } = await load.stop();
+      console.info(
+        `frozen server: moved in ${switchMs} ms; load through the LB: ${sent} requests, ${failed} failed ${firstFailure}`,
+      );
+      // Detection, then one probe of the frozen server (1 s) before the next one answers.
+      if (failed > 0) console.info(timelineTail());
+      expect(switchMs).toBeLessThan(HEARTBEAT_DETECTION_MS + 2500);
+      expect(failed).toBe(0);
+    } finally {
+      await used.container.unpause().catch(() => undefined);
+    }
+  }, 60_000);
+});
+
+describe("bad input for the user's Consul addresses", () => {
+  async function refusedStart(consulAddress: string): Promise<{ error: UserError; project: string }> {
+    const config = await testEngineConfig({ webCount: 1, consulAddress });
+    const app = new DiscoveryService(new Engine(config));
+    const error = await app.startDemo().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    return { error: error as UserError, project: config.project };
+  }
+
+  async function stackOf(project: string): Promise<number> {
+    const filters = { label: [`${STACK_LABEL}=${project}`] };
+    const containers = await docker.listContainers({ all: true, filters });
+    const networks = await docker.listNetworks({ filters });
+    return containers.length + networks.length;
+  }
+
+  it('refuses an address that is not HOST:PORT, naming it, and creates nothing', async () => {
+    const { error, project } = await refusedStart('127.0.0.1:8500,ftp://consul:21');
+    expect(error.code).toBe('bad-consul-address');
+    expect(error.message).toMatch(/"ftp:\/\/consul:21" must use http or https \(address 2 of 2\)/);
+    expect(await stackOf(project)).toBe(0);
+  });
+
+  it('refuses a list where no address answers, saying which and what to do, and creates nothing', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const { error, project } = await refusedStart(`127.0.0.1:${a}, http://127.0.0.1:${b}`);
+    expect(error.code).toBe('consul-unavailable');
+    expect(error.message).toContain(`http://127.0.0.1:${a} (ECONNREFUSED)`);
+    expect(error.message).toContain(`http://127.0.0.1:${b} (ECONNREFUSED)`);
+    expect(error.message).toMatch(/Start at least one agent of your cluster or correct the addresses/);
+    expect(await stackOf(project)).toBe(0);
+  }, 30_000);
+});
