@@ -39,11 +39,11 @@ export interface ClassicResults {
 
 async function run({ docker, quick, log }: BenchContext): Promise<StageResult> {
   const config = {
-    registrations: fromEnv('BENCH_REGISTRATIONS', 50, 10, quick),
+    registrations: fromEnv('BENCH_REGISTRATIONS', 30, 10, quick),
     scaleUps: fromEnv('BENCH_SCALE_UPS', 20, 5, quick),
     scaleCycles: fromEnv('BENCH_SCALE_CYCLES', 5, 2, quick),
     concurrency: 16,
-    ratioTrials: fromEnv('BENCH_RATIO_TRIALS', 3, 1, quick),
+    ratioTrials: fromEnv('BENCH_RATIO_TRIALS', 2, 1, quick),
   };
   const failuresOptions = (): Parameters<typeof measureScaleFailures>[1] => ({
     high: 5,

@@ -54,8 +54,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 async function waitForRows(page: Page, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await page.locator('[data-test="backend-row"]').count()) !== count) {
-    if (Date.now() > deadline) throw new Error(`the dashboard never showed ${count} backend rows`);
+  let shown = 0;
+  while ((shown = await page.locator('[data-test="backend-row"]').count()) !== count) {
+    if (Date.now() > deadline)
+      throw new Error(`the dashboard never showed ${count} backend rows (it shows ${shown})`);
     await sleep(500);
   }
 }
@@ -194,7 +196,7 @@ export async function measureDashboardAtScale(
 
 const fromEnvironment = (quick = false): Parameters<typeof measureDashboardAtScale>[0] => ({
   backends: Number(process.env.BENCH_DASHBOARD_BACKENDS ?? (quick ? 10 : 100)),
-  liveMs: Number(process.env.BENCH_DASHBOARD_LIVE_MS ?? (quick ? 5_000 : 20_000)),
+  liveMs: Number(process.env.BENCH_DASHBOARD_LIVE_MS ?? (quick ? 5_000 : 12_000)),
   // A quick run's picture is not the 100-backend one the README shows.
   screenshot:
     process.env.BENCH_DASHBOARD_SCREENSHOT ??
