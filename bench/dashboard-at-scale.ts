@@ -21,6 +21,7 @@ import { PAGE_PROBES, type ProbeReadout } from '../test/support/dashboard-probes
 import { freePort } from '../test/support/ports.js';
 import type { BenchStage } from './stage.js';
 import { summarize, type Summary } from './stats.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.js';
 
 export interface DashboardAtScale {
   backends: number;
@@ -35,16 +36,6 @@ export interface DashboardAtScale {
   windowMs: number;
   trafficSent: number;
 }
-
-const CHROMIUM = process.env.DT_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 function log(message: string): void {
   console.log(`[dashboard ${new Date().toISOString().slice(11, 19)}] ${message}`);

@@ -1,5 +1,5 @@
 /**
- * Scaling one set of replicas without dropping requests (DESIGN.md): the demo's `web`, or a
+ * Scaling one set of replicas without dropping requests (docs/ARCHITECTURE.md): the demo's `web`, or a
  * Compose service (compose/compose-replicas.ts). What the replicas are and how one is made is the
  * ReplicaSet's business; the order is the same for both:
  * - up: create and start the new containers in parallel; each takes traffic

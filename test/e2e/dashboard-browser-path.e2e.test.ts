@@ -9,18 +9,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeEngine, type FakeEngine } from './fake-engine.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 
 const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const distDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
-const CHROMIUM = process.env.DT_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 describe('dashboard browser path (Chromium, contract stand-in)', () => {
   let engine: FakeEngine;

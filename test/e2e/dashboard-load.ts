@@ -14,18 +14,10 @@ import { build } from 'vite';
 import { summarize, type Summary } from '../../bench/stats.js';
 import { PAGE_PROBES, recordProbes } from '../support/dashboard-probes.js';
 import { startFakeEngine } from './fake-engine.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 
 const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const distDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
-const CHROMIUM = process.env.DT_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 export interface DashboardLoad {
   backends: number;

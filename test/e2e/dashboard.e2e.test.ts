@@ -19,18 +19,10 @@ import type { Engine } from '../../main/engine/engine.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import type { ControlServer } from '../../main/server/control-server.js';
 import { controlServerFor, removeTestStack, startTestEngine } from '../support/engine-fixture.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 
 const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
-const CHROMIUM = process.env.DT_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 const DESKTOP = { width: 1280, height: 900 };
 
 interface LanguageRun {
