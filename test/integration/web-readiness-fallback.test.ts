@@ -130,7 +130,12 @@ describe('the readiness wait without the host /proc (real Docker, real Consul)',
 
     const timeline = new Timeline();
     const hold = holdWebUntilListening(project, timeline, { procRoot: join(scratch, 'other') });
-    const service = { port: 80, containerName: facts.Name.slice(1) } as RegisteredService;
+    // As a followed host registers it (published mode): the port is the host's, the wait is for the container's.
+    const service = {
+      port: 49153,
+      containerPort: 80,
+      containerName: facts.Name.slice(1),
+    } as RegisteredService;
     await hold(facts, [service], docker);
     const held = Date.now() - startedAt;
     expect(held).toBeGreaterThanOrEqual(700);

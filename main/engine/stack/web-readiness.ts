@@ -28,6 +28,8 @@ export interface WebReadinessOptions {
   intervalMs?: number;
   /** The host's /proc: '/proc' except in tests, which point it elsewhere to take the other way. */
   procRoot?: string;
+  /** Called as soon as a held service listens, before it is registered (the LB probes it early). */
+  onListening?: (service: RegisteredService) => void;
 }
 
 export function holdWebUntilListening(
@@ -45,23 +47,32 @@ export function holdWebUntilListening(
     for (const service of services) {
       let outcome: WaitOutcome = 'unknown';
       if (viaProc && pid) {
-        outcome = await waitUntilListening(pid, service.port, { ...timing, procRoot: options.procRoot });
+        // The port inside the container: in published mode `port` is the host's.
+        outcome = await waitUntilListening(pid, service.containerPort, {
+          ...timing,
+          procRoot: options.procRoot,
+        });
       }
       // Also where /proc showed the container but not its sockets (a /proc mounted with hidepid).
       if (outcome === 'unknown' && docker) {
-        outcome = await waitUntilListeningInside(docker.getContainer(container.Id), service.port, timing);
+        outcome = await waitUntilListeningInside(
+          docker.getContainer(container.Id),
+          service.containerPort,
+          timing,
+        );
       }
+      if (outcome === 'listening') options.onListening?.(service);
       if (outcome === 'timeout') {
         timeline.record({
           kind: 'warning',
           containerId: container.Id,
-          message: `${service.containerName} did not listen on port ${service.port} within ${timing.timeoutMs / 1000} s; registered anyway`,
+          message: `${service.containerName} did not listen on port ${service.containerPort} within ${timing.timeoutMs / 1000} s; registered anyway`,
         });
       } else if (outcome === 'unknown') {
         timeline.record({
           kind: 'warning',
           containerId: container.Id,
-          message: `could not tell when ${service.containerName} listens on port ${service.port} (the check needs sh in its image); registered at once`,
+          message: `could not tell when ${service.containerName} listens on port ${service.containerPort} (the check needs sh in its image); registered at once`,
         });
       }
     }
