@@ -88,7 +88,11 @@ export class LbChannel {
    * Sends one request (`<id> <op> <args>`, args without a newline) and waits for its answer.
    * Throws (and closes the line) on timeout or loss.
    */
-  request(op: 'apply' | 'check' | 'ping' | 'probe', args: string, timeoutMs: number): Promise<ChannelReply> {
+  request(
+    op: 'apply' | 'swap' | 'check' | 'ping' | 'probe',
+    args: string,
+    timeoutMs: number,
+  ): Promise<ChannelReply> {
     const stream = this.stream;
     if (!stream) return Promise.reject(new Error('the LB channel is closed'));
     const id = this.nextId++;

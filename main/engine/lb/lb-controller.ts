@@ -7,6 +7,8 @@
  * nginx reloads only the newest is applied. Every apply carries a number
  * that grows, and the LB refuses one older than the newest it has seen: an
  * apply that timed out here may still arrive there, after a newer one.
+ * A config that differs from the running one only in its upstreams' backend
+ * addresses goes without `nginx -t` (config-shape.ts says why that is safe).
  * `check` runs only `nginx -t`, for finding which data nginx refuses.
  */
 import type Dockerode from 'dockerode';
@@ -14,6 +16,7 @@ import { tarArchive } from '../docker/archive.js';
 import { execInContainer, type ExecResult } from '../docker/exec.js';
 import { errorMessage } from '../errors.js';
 import { preciseNow, type Timeline } from '../timeline.js';
+import { configShape } from './config-shape.js';
 import { LbChannel } from './lb-channel.js';
 import {
   MAX_PROBE_TARGETS,
@@ -33,6 +36,7 @@ import {
   NUMBERED_CHANNEL_VERSIONS,
   PROBE_CHANNEL_VERSIONS,
   STALE_EXIT_CODE,
+  SWAP_CHANNEL_VERSIONS,
   applyScript,
   checkByExecScript,
   checkedForMs,
@@ -98,6 +102,8 @@ export class LbController {
   private opening: Promise<LbChannel | undefined> | undefined;
   /** The number of the latest apply sent; the LB refuses any below the newest it has seen. */
   private seq = 0;
+  /** The shape (config-shape.ts) of the newest config nginx took: one of the same shape needs no `nginx -t`. */
+  private checkedShape: string | undefined;
 
   constructor(
     private container: Dockerode.Container,
@@ -112,6 +118,8 @@ export class LbController {
   attach(container: Dockerode.Container, config: string | undefined): void {
     this.container = container;
     this.close();
+    // Another container may run another nginx: its first config is checked.
+    this.checkedShape = undefined;
     this.current =
       config !== undefined
         ? { generation: ++this.generation, config, at: Date.now(), retiringWorkers: [] }
@@ -208,12 +216,21 @@ export class LbController {
       return this.refuse(config, { message: 'the template rendered an empty config', excerpt: [] });
     }
     this.timeline.mark('apply-sent', String(this.seq + 1));
-    let result = await this.run(config, ++this.seq);
-    if (result.exitCode === STALE_EXIT_CODE) {
-      // The LB has seen a newer number than ours: an earlier engine's. This apply is the one
-      // the engine waits for, so it is the newest: number it above what the LB has seen.
-      this.seq = Math.max(this.seq, newestSeqIn(result.output));
-      result = await this.run(config, ++this.seq);
+    const shape = configShape(config);
+    const mayskipCheck = shape !== undefined && shape === this.checkedShape;
+    const sent = await this.send(config, mayskipCheck);
+    const swapped = sent.swapped;
+    let result = sent.result;
+    if (swapped && result.exitCode !== 0) {
+      // Cannot happen by config-shape.ts's reasoning; if it does, nginx kept its workers and the
+      // live file holds the config: check it as any other, and put the last good one back if it fails.
+      this.timeline.record({
+        kind: 'warning',
+        message: `nginx did not take a config that only changed backend addresses (${result.output.trim() || `exit ${result.exitCode}`}); checking it with nginx -t`,
+      });
+      this.checkedShape = undefined;
+      ({ result } = await this.send(config, false));
+      if (result.exitCode !== 0 && this.current) await this.send(this.current.config, false);
     }
     if (result.exitCode === 3) return this.refuse(config, parseNginxTestOutput(result.output, config));
     if (result.exitCode !== 0) {
@@ -230,6 +247,8 @@ export class LbController {
     this.previousConfig = this.current?.config;
     this.current = { generation: ++this.generation, config, at: Date.now(), retiringWorkers };
     this.lastError = undefined;
+    // nginx runs this config: any config of the same shape passes `nginx -t` too.
+    this.checkedShape = shape;
     const answeredAt = preciseNow();
     const checkedFor = checkedForMs(result.output);
     if (checkedFor !== undefined) this.timeline.mark('nginx-checked', undefined, answeredAt - checkedFor);
@@ -239,19 +258,44 @@ export class LbController {
       kind: 'lb-reloaded',
       // When the new workers began serving, not when the last old one stopped accepting.
       at: answeredAt - servingForMs(result.output),
-      message: `nginx reloaded with config generation ${this.current.generation}`,
+      message: `nginx reloaded with config generation ${this.current.generation}${swapped ? ' (only backend addresses changed: no nginx -t needed)' : ''}`,
     });
     return { applied: this.current };
   }
 
+  /**
+   * One apply under a new number, and again above the LB's newest when the LB has seen a newer
+   * one (an earlier engine's: this apply is the one the engine waits for, so it is the newest).
+   * `swapped`: sent without `nginx -t` (allowed by the caller, and the LB takes `swap`).
+   */
+  private async send(
+    config: string,
+    mayskipCheck: boolean,
+  ): Promise<{ result: ExecResult; swapped: boolean }> {
+    let sent = await this.run(config, ++this.seq, mayskipCheck);
+    if (sent.result.exitCode === STALE_EXIT_CODE) {
+      this.seq = Math.max(this.seq, newestSeqIn(sent.result.output));
+      sent = await this.run(config, ++this.seq, mayskipCheck);
+    }
+    return sent;
+  }
+
   /** Checks and reloads through the supervisor's line when there is one, else with a docker exec. */
-  private async run(config: string, seq: number): Promise<ExecResult> {
+  private async run(
+    config: string,
+    seq: number,
+    mayskipCheck: boolean,
+  ): Promise<{ result: ExecResult; swapped: boolean }> {
     const reloadTimeoutMs = this.options.reloadTimeoutMs ?? DEFAULT_RELOAD_TIMEOUT_MS;
     const channel = await this.openChannel();
     if (channel) {
+      const swapped = mayskipCheck && SWAP_CHANNEL_VERSIONS.includes(this.channelVersion ?? '');
       try {
         const args = this.numbered ? `${seq} ${printfEscape(config)}` : printfEscape(config);
-        return await channel.request('apply', args, reloadTimeoutMs + 5000);
+        return {
+          result: await channel.request(swapped ? 'swap' : 'apply', args, reloadTimeoutMs + 5000),
+          swapped,
+        };
       } catch (error) {
         // The line broke: this apply goes by exec, under a newer number, so that the one sent
         // on the line is refused if it still arrives. The next apply reattaches.
@@ -260,7 +304,7 @@ export class LbController {
         seq = ++this.seq;
       }
     }
-    return this.runByExec(config, reloadTimeoutMs, seq);
+    return { result: await this.runByExec(config, reloadTimeoutMs, seq), swapped: false };
   }
 
   private get numbered(): boolean {

@@ -58,13 +58,18 @@ export const CHANNEL_LABEL = 'org.discovery-tray.lb-channel';
  * `<id> <op> <number> <escaped config>`. Version 4 also takes `probe` requests
  * (`<id> probe 0 <address:port,…>`), answered in the background (lb-probe.ts).
  * Version 5 answers a one-line plain answer as it is, without base64 (see
- * supervisorScript).
+ * supervisorScript). Version 6 also takes `swap`: an apply without `nginx -t`, for a config
+ * the engine knows passes it (config-shape.ts).
  */
-export const CHANNEL_VERSION = '5';
+export const CHANNEL_VERSION = '6';
 /** Supervisors whose requests are numbered: this release's and the ones before (3: no probes). */
-export const NUMBERED_CHANNEL_VERSIONS: readonly string[] = [CHANNEL_VERSION, '4', '3'];
+export const NUMBERED_CHANNEL_VERSIONS: readonly string[] = [CHANNEL_VERSION, '5', '4', '3'];
 /** Supervisors that take `probe` requests. */
-export const PROBE_CHANNEL_VERSIONS: readonly string[] = [CHANNEL_VERSION, '4'];
+export const PROBE_CHANNEL_VERSIONS: readonly string[] = [CHANNEL_VERSION, '5', '4'];
+/** Supervisors that take `swap` requests. */
+export const SWAP_CHANNEL_VERSIONS: readonly string[] = [CHANNEL_VERSION];
+/** The supervisor's variable that makes the apply script skip `nginx -t` (a `swap` request). */
+export const SKIP_CHECK_VAR = 'skip_check';
 /**
  * Version 2 (LB containers made by the previous release) takes `<id> apply <escaped config>`,
  * unnumbered; version 1 containers, older still, get execs.
@@ -84,7 +89,8 @@ export const PLAIN_REPLY_CHARACTERS = 'A-Za-z0-9\\ .:,_-';
 /**
  * PID 1 of the LB container. It runs nginx and reads requests from its stdin,
  * which the engine keeps attached: `<id> apply <number> <escaped config>` runs
- * the apply script on that config, `<id> check 0 <escaped config>` only runs
+ * the apply script on that config (`swap`: the same without `nginx -t`, version 6),
+ * `<id> check 0 <escaped config>` only runs
  * `nginx -t` on it, `<id> ping 0 -` answers with the newest apply number it
  * has seen, `<id> probe 0 <address:port,…>` tries to connect to each (in the
  * background: a probe waits up to a second, applies must not). Each answer is one line,
@@ -115,7 +121,8 @@ export function supervisorScript(): string {
     '(',
     `  while read -r id op ${SEQ_VAR} ${ESCAPED_CONFIG_VAR} <&3; do`,
     '    case "$op" in',
-    `      apply) out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;`,
+    `      apply) ${SKIP_CHECK_VAR}=''; out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;
+      swap) ${SKIP_CHECK_VAR}=1; out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;`,
     `      check) out=$(. ${CHECK_SCRIPT} 2>&1); code=$? ;;`,
     `      probe) (
         IFS=,
@@ -211,7 +218,9 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
           write(CANDIDATE_UPSTREAM),
         ]
       : []),
-    `nginx -t -q -c ${CANDIDATE_CONF} 2>&1 || exit 3`,
+    // A `swap` (version 6) skips the check: the engine sends one only for a config whose shape
+    // nginx has passed (config-shape.ts). Unset in an exec, so an exec always checks.
+    `[ -n "$${SKIP_CHECK_VAR}" ] || nginx -t -q -c ${CANDIDATE_CONF} 2>&1 || exit 3`,
     // When the check passed (a builtin read), for the benchmark's breakdown of an apply.
     "checked=''; read -r checked _ < /proc/uptime",
     ...newerSeen,
