@@ -44,6 +44,7 @@ import { retireChanged, type Retired } from './stack/stack-drift.js';
 import { StackGuard } from './stack/stack-guard.js';
 import { Stack } from './stack/stack.js';
 import { holdWebUntilListening } from './stack/web-readiness.js';
+import { EarlyProbes } from './lb/early-probes.js';
 import { WebReplicas } from './stack/web-replicas.js';
 import { compileTemplate, type CompiledTemplate } from './template/index.js';
 import type { Timeline } from './timeline.js';
@@ -219,6 +220,8 @@ export async function assemble(
     registration.push('Consul liveness', () => liveness.stop());
     // The Compose replicas the engine starts are held until they listen, as its own web: a late-bound reference.
     const composeRef: { current?: ComposeScaling } = {};
+    // The LB probes a held container the moment it listens (early-probes.ts): a late-bound reference.
+    const earlyProbesRef: { current?: EarlyProbes } = {};
     const registrator = new Registrator(
       docker,
       consul,
@@ -231,6 +234,7 @@ export async function assemble(
         ...(config.followedHosts?.length ? { extraMeta: { [HOST_META_KEY]: LOCAL_HOST_NAME } } : {}),
         beforeRegister: holdWebUntilListening(config.project, timeline, {
           alsoHold: (containerId) => composeRef.current?.takeHold(containerId) ?? false,
+          onListening: (service) => earlyProbesRef.current?.send(service),
         }),
       },
       liveness,
@@ -267,7 +271,14 @@ export async function assemble(
     // The LB joins the networks of the backends it routes, and routes only those it reaches.
     const networks = new LbNetworks(docker, () => lb.containerId, network, timeline);
     loops.push('LB networks', () => networks.stop());
+    const earlyProbes = new EarlyProbes(
+      (targets) => lb.probe(targets),
+      () => lb.containerId,
+      timeline,
+    );
+    earlyProbesRef.current = earlyProbes;
     const reachability = new Reachability({
+      early: earlyProbes,
       probe: (targets) => lb.probe(targets),
       place: (addresses) => networks.sync(addresses),
       lbId: () => lb.containerId,

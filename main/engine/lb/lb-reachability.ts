@@ -12,6 +12,7 @@
  */
 import { errorMessage } from '../errors.js';
 import type { Timeline } from '../timeline.js';
+import { firstReached, type EarlyProbes } from './early-probes.js';
 import { isProbeable, targetKey, type ProbeResults } from './lb-probe.js';
 
 /** One instance the template would render. */
@@ -43,6 +44,8 @@ export interface ReachabilityDeps {
   timeline: Timeline;
   /** A re-probe changed what may be rendered. */
   changed(): void;
+  /** Probes sent as soon as a container listened (early-probes.ts): used instead of a probe of one's own. */
+  early?: EarlyProbes;
 }
 
 export interface ReachabilityOptions {
@@ -146,13 +149,7 @@ export class Reachability {
 
   private async probe(states: readonly State[]): Promise<boolean> {
     const keys = [...new Set(states.filter((s) => isProbeable(s.target)).map((s) => targetKey(s.target)))];
-    let results: ProbeResults;
-    this.deps.timeline.mark('probe-sent', keys.join(','));
-    try {
-      results = keys.length > 0 ? await this.deps.probe(keys) : new Map<string, string | undefined>();
-    } catch (error) {
-      results = new Map(keys.map((k) => [k, `the probe failed: ${errorMessage(error)}`]));
-    }
+    const results = await this.probeKeys(keys);
     let changed = false;
     const now = Date.now();
     for (const state of states) {
@@ -196,6 +193,38 @@ export class Reachability {
       }
     }
     return changed;
+  }
+
+  /** Each key's verdict: from an early probe that reached it, else from a probe sent now (raced with one still out). */
+  private async probeKeys(keys: readonly string[]): Promise<ProbeResults> {
+    const results: ProbeResults = new Map();
+    const pending = new Map<string, Promise<string | undefined>>();
+    const needed: string[] = [];
+    for (const key of keys) {
+      const early = this.deps.early?.take(key);
+      if (early && 'reached' in early) results.set(key, undefined);
+      else {
+        needed.push(key);
+        if (early) pending.set(key, early.pending);
+      }
+    }
+    if (needed.length === 0) return results;
+    this.deps.timeline.mark('probe-sent', needed.join(','));
+    const own = this.deps
+      .probe(needed)
+      .catch(
+        (error: unknown): ProbeResults =>
+          new Map(needed.map((k) => [k, `the probe failed: ${errorMessage(error)}`])),
+      );
+    const verdicts = await Promise.all(
+      needed.map((key) => {
+        const fromOwn = own.then((r) => (r.has(key) ? r.get(key) : 'not probed'));
+        const early = pending.get(key);
+        return early ? firstReached(early, fromOwn) : fromOwn;
+      }),
+    );
+    needed.forEach((key, i) => results.set(key, verdicts[i]));
+    return results;
   }
 
   private retryDelay(failures: number): number {
