@@ -3,9 +3,13 @@
  * container, because that is where nginx connects from: the engine's host may
  * reach addresses the LB cannot (and, by the project's rule, the engine never
  * talks to container addresses itself). The LB image's busybox `nc` has no
- * `-z`; `nc -w 1 IP PORT </dev/null` exits 0 once connected, 1 when refused or
- * after the one-second connect timeout. All targets of one probe are tried at
- * once, so a probe takes at most about a second whatever their number.
+ * `-z`; `nc -w 1 IP PORT -e true` exits 0 once connected (it runs `true` on the
+ * connection, which closes it), 1 when refused or after the one-second connect
+ * timeout. Without `-e` (a busybox built without it) nc stays connected until the
+ * backend closes, which a backend still starting up, or one that never closes on
+ * the client's EOF, does not do soon: so `-e` is used wherever nc has it. All
+ * targets of one probe are tried at once, so a probe takes at most about a second
+ * whatever their number.
  */
 
 /** One backend as registered: what nginx would connect to. */
@@ -40,19 +44,29 @@ export function isProbeable(target: ProbeTarget): boolean {
   );
 }
 
+/** The shell variable that holds `-e true` when the LB's nc takes `-e` (set by NC_AFTER_CONNECT). */
+export const NC_AFTER_VAR = 'nc_after';
+
+/** Sets NC_AFTER_VAR: one look at nc's usage, once per supervisor (or per exec). */
+export const NC_AFTER_CONNECT = `${NC_AFTER_VAR}=''; case "$(nc --help 2>&1)" in *'-e PROG'*) ${NC_AFTER_VAR}='-e true' ;; esac`;
+
 /**
  * The shell that probes `targets` (each `address:port`, already checked by isProbeable) in
  * parallel and prints one line per target: `ok <target>` or `no <target> <what nc said>`.
  */
 export function probeScript(targets: readonly string[]): string {
-  return probeLoop(targets.join(' '));
+  return [NC_AFTER_CONNECT, probeLoop(targets.join(' '))].join('\n');
 }
 
-/** The loop over `list` (words split by the shell's IFS), for the exec and for the LB's supervisor. */
+/**
+ * The loop over `list` (words split by the shell's IFS, which may be `,`), for the exec and for
+ * the LB's supervisor; NC_AFTER_VAR must be set (NC_AFTER_CONNECT).
+ */
 export function probeLoop(list: string): string {
   return [
     `for t in ${list}; do`,
-    `  ( e=$(nc -w ${PROBE_CONNECT_TIMEOUT_S} "\${t%:*}" "\${t##*:}" </dev/null 2>&1 >/dev/null) && echo "ok $t" || echo "no $t $e" ) &`,
+    // Each target in a subshell of its own, whose IFS splits NC_AFTER_VAR's two words.
+    `  ( IFS=' '; e=$(nc -w ${PROBE_CONNECT_TIMEOUT_S} "\${t%:*}" "\${t##*:}" $${NC_AFTER_VAR} </dev/null 2>&1 >/dev/null) && echo "ok $t" || echo "no $t $e" ) &`,
     'done',
     'wait',
   ].join('\n');

@@ -4,7 +4,7 @@
  * our own main config includes it, so that one image-independent layout works
  * with nginx:alpine and with the locally built nginx alike.
  */
-import { probeLoop } from './lb-probe.js';
+import { NC_AFTER_CONNECT, probeLoop } from './lb-probe.js';
 export const LB_DIR = '/etc/discovery-tray';
 export const LIVE_CONF = `${LB_DIR}/nginx.conf`;
 export const CANDIDATE_CONF = `${LB_DIR}/candidate.conf`;
@@ -109,6 +109,8 @@ export function supervisorScript(): string {
     'nginx_pid=$!',
     // A background list reads /dev/null unless given another descriptor for stdin.
     'exec 3<&0',
+    // How this image's nc returns as soon as it connected (lb-probe.ts).
+    NC_AFTER_CONNECT,
     // One line per answer. An answer of one line of plain characters (a probe of one backend,
     // a ping) goes as it is, after a `=`; base64 and tr are two processes, ~7 ms on an idle
     // 2-core machine, and a new backend waits for its probe's answer.

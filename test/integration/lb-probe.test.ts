@@ -1,0 +1,76 @@
+/**
+ * The LB's reachability probe (real nginx LB image, real containers on the stack's network):
+ * "connected" means the TCP connection opened, whatever the backend does next. A backend that
+ * accepts late (still loading) or never closes on the client's EOF must not hold the probe.
+ */
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execInContainer } from '../../main/engine/docker/exec.js';
+import { LbController } from '../../main/engine/lb/lb-controller.js';
+import { parseProbeOutput, probeScript } from '../../main/engine/lb/lb-probe.js';
+import { Stack } from '../../main/engine/stack/stack.js';
+import { Timeline } from '../../main/engine/timeline.js';
+import { TestResources } from '../support/docker-fixtures.js';
+import { removeTestStack, testEngineConfig } from '../support/engine-fixture.js';
+
+/** Listens on port 80 and never accepts: the kernel completes the connection, the process never answers or closes. */
+const SILENT_BACKEND = [
+  'python3',
+  '-S',
+  '-c',
+  "import _socket, time\ns = _socket.socket()\ns.bind(('0.0.0.0', 80))\ns.listen(8)\ntime.sleep(120)",
+];
+
+describe('the LB probe (real nginx LB image)', () => {
+  const resources = new TestResources();
+  let project: string;
+  let lbContainer: Dockerode.Container;
+  let lb: LbController;
+  let silent: string;
+
+  beforeAll(async () => {
+    const config = await testEngineConfig();
+    project = config.project;
+    const stack = new Stack(new Dockerode(), config);
+    const network = await stack.ensureNetwork();
+    lbContainer = await stack.createLb();
+    lb = new LbController(lbContainer, new Timeline());
+    const backend = await resources.run({ network, cmd: SILENT_BACKEND });
+    const info = await backend.inspect();
+    silent = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
+    // Until the process listens, a connection is refused: wait for "connected" (bounded).
+    for (let i = 0; i < 50; i++) {
+      if ((await lb.probe([`${silent}:80`])).get(`${silent}:80`) === undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  afterAll(async () => {
+    lb?.close();
+    await resources.cleanup();
+    await removeTestStack(undefined, project);
+  });
+
+  it('answers "connected" at once for a backend that never accepts or closes, over the supervisor’s line', async () => {
+    const started = performance.now();
+    const results = await lb.probe([`${silent}:80`, `${silent}:81`]);
+    const took = performance.now() - started;
+    expect(results.get(`${silent}:80`)).toBeUndefined();
+    expect(results.get(`${silent}:81`)).toMatch(/refused/);
+    // Well under the second of nc's connect timeout (it used to wait for the backend to close).
+    expect(took).toBeLessThan(900);
+  });
+
+  it('answers the same by docker exec (LB containers without the line)', async () => {
+    const started = performance.now();
+    const { output } = await execInContainer(
+      lbContainer,
+      ['sh', '-c', probeScript([`${silent}:80`])],
+      [],
+      5000,
+    );
+    const took = performance.now() - started;
+    expect(parseProbeOutput(output, [`${silent}:80`]).get(`${silent}:80`)).toBeUndefined();
+    expect(took).toBeLessThan(1500);
+  });
+});
