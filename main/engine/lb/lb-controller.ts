@@ -219,7 +219,7 @@ export class LbController {
     const shape = configShape(config);
     const mayskipCheck = shape !== undefined && shape === this.checkedShape;
     const sent = await this.send(config, mayskipCheck);
-    const swapped = sent.swapped;
+    let swapped = sent.swapped;
     let result = sent.result;
     if (swapped && result.exitCode !== 0) {
       // Cannot happen by config-shape.ts's reasoning; if it does, nginx kept its workers and the
@@ -229,6 +229,7 @@ export class LbController {
         message: `nginx did not take a config that only changed backend addresses (${result.output.trim() || `exit ${result.exitCode}`}); checking it with nginx -t`,
       });
       this.checkedShape = undefined;
+      swapped = false;
       ({ result } = await this.send(config, false));
       if (result.exitCode !== 0 && this.current) await this.send(this.current.config, false);
     }
