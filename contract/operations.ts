@@ -26,6 +26,7 @@ import type {
   ScaleResponse,
   ServiceView,
   TemplateHistoryView,
+  TemplateVersionTextView,
   TemplateView,
   TimelineEvent,
   TrafficStatus,
@@ -163,6 +164,16 @@ export const OPERATIONS = {
     errors: [],
     audience: 'ui',
     summary: 'the built-in templates, the kept versions (newest first) and which one is live',
+  },
+  getTemplateVersion: {
+    method: 'GET',
+    path: '/api/template/version',
+    request: restoreTemplateRequest,
+    result: returns<TemplateVersionTextView>(),
+    errors: ['bad-request'],
+    audience: 'ui',
+    summary:
+      'the text of a kept version of the template (by its id in getTemplateHistory), to look at before restoring it',
   },
   selectTemplate: {
     method: 'POST',

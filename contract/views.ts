@@ -327,6 +327,13 @@ export interface TemplateVersionView {
   bytes?: number;
 }
 
+/** One kept version's text, to look at before restoring it (a built-in's text for a built-in). */
+export interface TemplateVersionTextView {
+  id: number;
+  label: string;
+  source: string;
+}
+
 export interface TemplateHistoryView {
   builtins: BuiltinTemplateName[];
   versions: TemplateVersionView[];

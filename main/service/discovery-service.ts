@@ -20,6 +20,7 @@ import {
   type PortOffer,
   type Settings,
   type TemplateHistoryView,
+  type TemplateVersionTextView,
   type TemplateView,
   type TimelineEvent,
   type TopicName,
@@ -252,6 +253,11 @@ export class DiscoveryService implements Handlers {
   /** The built-ins, the kept versions and which one is live (works while stopped too). */
   getTemplateHistory(): Promise<TemplateHistoryView> {
     return this.templates.history();
+  }
+
+  /** A kept version's text (works while stopped too). */
+  getTemplateVersion(request: ParsedRequestOf<'getTemplateVersion'>): Promise<TemplateVersionTextView> {
+    return this.templates.versionText(request.id);
   }
 
   /** A built-in, now if the demo runs, and on every next start. */

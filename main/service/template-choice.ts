@@ -11,6 +11,7 @@ import {
   type BuiltinTemplateName,
   type LiveTemplateView,
   type TemplateHistoryView,
+  type TemplateVersionTextView,
 } from '../../contract/index.js';
 import {
   BUILTIN_TEMPLATE_FILES,
@@ -124,16 +125,24 @@ export class TemplateChoice {
   }
 
   async restore(id: number, running: RunningTemplate | undefined): Promise<void> {
+    return this.use(asNew(await this.kept(id)), running);
+  }
+
+  /** A kept version's text, to look at before restoring it. */
+  async versionText(id: number): Promise<TemplateVersionTextView> {
+    const version = await this.kept(id);
+    return { id: version.id, label: version.label, source: await sourceOf(asNew(version)) };
+  }
+
+  private async kept(id: number): Promise<KeptTemplate> {
     await this.store.load();
     const version = this.store.find(id);
-    if (!version) {
-      const ids = this.store.list().map((v) => v.id);
-      throw new UserError(
-        `There is no kept template version ${id}${ids.length > 0 ? ` (kept: ${ids.join(', ')})` : ' (none is kept yet)'}. The kept versions are listed by GET /api/template/history.`,
-        'bad-request',
-      );
-    }
-    return this.use(asNew(version), running);
+    if (version) return version;
+    const ids = this.store.list().map((v) => v.id);
+    throw new UserError(
+      `There is no kept template version ${id}${ids.length > 0 ? ` (kept: ${ids.join(', ')})` : ' (none is kept yet)'}. The kept versions are listed by GET /api/template/history.`,
+      'bad-request',
+    );
   }
 
   private async use(template: NewTemplate, running: RunningTemplate | undefined): Promise<void> {

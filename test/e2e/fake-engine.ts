@@ -138,6 +138,7 @@ export async function startFakeEngine(
       versions: [{ id: 1, savedAt: Date.now(), kind: 'builtin', label: 'classic', builtin: 'classic' }],
       live: { origin: 'default', kind: 'builtin', builtin: 'classic', label: 'classic' },
     }),
+    getTemplateVersion: ({ id }) => ({ id, label: 'classic', source: 'upstream app {}\n' }),
     scale: ({ count: wanted }) => {
       scaleCalls.push(wanted);
       const before = count;

@@ -47,6 +47,15 @@ function stub(current = history()) {
       getTemplateHistory: () => current,
       selectTemplate: (req) => (current = history(req.name)),
       restoreTemplate: () => (current = history('services-localhost')),
+      // Version 2: the live text (the stub's getTemplate) with its server line changed and a line added.
+      getTemplateVersion: ({ id }) => ({
+        id,
+        label: 'services-localhost',
+        source:
+          id === 2
+            ? 'upstream app {\n{{range service "backend.web"}}  server {{.Address}}:{{.Port}} weight=2;\n{{end}}}\n# routes\n'
+            : 'upstream app {\n{{range service "backend.web"}}  server {{.Address}}:{{.Port}};\n{{end}}}\n',
+      }),
     },
   );
 }
@@ -87,6 +96,33 @@ describe('the template picker', () => {
     expect(api.restoreTemplate).toHaveBeenCalledWith({ id: 2 });
     expect(wrapper.find('[data-test="template-live"]').text()).toBe('Live template: services-localhost');
     expect(wrapper.find('[data-test="template-done"]').text()).toBe('Restored.');
+  });
+
+  it('shows a kept version against the live text before restoring it, and hides it again', async () => {
+    const api = stub();
+    const { wrapper } = await mountWithStore(TemplatePicker, api);
+    await wrapper.find('[data-test="template-show-2"]').trigger('click');
+    await flushPromises();
+    expect(api.getTemplateVersion).toHaveBeenCalledWith({ id: 2 });
+    const preview = wrapper.find('[data-test="template-preview"]');
+    expect(preview.text()).toContain('+ only in this version');
+    expect(preview.findAll('[data-test="template-diff-removed"]').map((l) => l.text())).toEqual([
+      '− {{range service "backend.web"}}  server {{.Address}}:{{.Port}};',
+    ]);
+    expect(preview.findAll('[data-test="template-diff-added"]').map((l) => l.text())).toEqual([
+      '+ {{range service "backend.web"}}  server {{.Address}}:{{.Port}} weight=2;',
+      '+ # routes',
+    ]);
+    expect(preview.findAll('[data-test="template-diff-same"]')).toHaveLength(2);
+    expect(api.restoreTemplate).not.toHaveBeenCalled();
+    expect(wrapper.find('[data-test="template-show-2"]').attributes('aria-expanded')).toBe('true');
+
+    // Another version with the live text says so; the same button again hides the preview.
+    await wrapper.find('[data-test="template-show-1"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-test="template-preview"]').text()).toContain('same text as the live template');
+    await wrapper.find('[data-test="template-show-1"]').trigger('click');
+    expect(wrapper.find('[data-test="template-preview"]').exists()).toBe(false);
   });
 
   it('resets to classic only after a confirmation, and a cancel changes nothing', async () => {

@@ -96,4 +96,23 @@ describe('the template store', () => {
     expect(again.newest()).toMatchObject({ kind: 'builtin', builtin: 'classic' });
     expect((await templates.forStart())?.name).toBe('nginx.ctmpl');
   });
+
+  it('gives a kept version’s text to look at, a built-in’s own text, and names the kept ids for an unknown one', async () => {
+    const templates = choice();
+    await templates.select('services-localhost', undefined);
+    const store = templates.store;
+    await store.keep({ kind: 'edited', source: '# mine\n' });
+    const [mine, builtin] = store.list();
+    expect(await templates.versionText(mine!.id)).toEqual({
+      id: mine!.id,
+      label: 'edited',
+      source: '# mine\n',
+    });
+    const builtinText = await templates.versionText(builtin!.id);
+    expect(builtinText.label).toBe('services-localhost');
+    expect(builtinText.source).toContain('.localhost');
+    await expect(templates.versionText(999)).rejects.toThrow(
+      new RegExp(`no kept template version 999 \\(kept: ${mine!.id}, ${builtin!.id}\\)`),
+    );
+  });
 });
