@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import tar from 'tar-stream';
 import type Dockerode from 'dockerode';
 import type { Engine } from '../../main/engine/engine.js';
+import { firstLiveConsul } from '../../main/engine/consul/consul-addresses.js';
 import { parseConsulAddress } from '../../main/engine/consul/consul-connection.js';
 import { consulJson } from '../../main/engine/consul/consul-http.js';
 import { probe } from '../../main/engine/traffic/http-probe.js';
@@ -150,6 +151,19 @@ describe("a user's Consul over https with a private CA (real Docker, Consul, ngi
     expect(key.error.message).toContain('holds no PEM certificate');
     expect(await stackOf(key.project)).toBe(0);
   }, 30_000);
+
+  it('says to write https:// when the address of a TLS port was given without it', async () => {
+    const plain = parseConsulAddress(address.replace('https://', ''));
+    const error = await firstLiveConsul([plain], {
+      windowMs: 300,
+      probeTimeoutMs: 1000,
+      roundDelayMs: 100,
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain(`(HTTP 400: an https port, write ${address})`);
+  });
 
   it('with the CA and a mixed list: registers web, serves it, and moves from http to https under load', async () => {
     ({ engine } = await startTestEngine({

@@ -74,6 +74,11 @@ interface LeaderProblem {
 async function leaderCheck(endpoint: ConsulEndpoint, timeoutMs: number): Promise<LeaderProblem | undefined> {
   try {
     const answer = await consulRequest(endpoint, '/v1/status/leader', { timeoutMs });
+    // Go's answer to plain http on its TLS port: the address lacks its https://.
+    if (answer.status === 400 && answer.body.includes('HTTP request to an HTTPS server'))
+      return {
+        text: `HTTP 400: an https port, write https://${consulUrl(endpoint).slice('http://'.length)}`,
+      };
     if (answer.status !== 200) return { text: `HTTP ${answer.status}` };
     const leader: unknown = JSON.parse(answer.body);
     return typeof leader === 'string' && leader !== '' ? undefined : { text: 'no leader' };
@@ -109,16 +114,20 @@ export async function firstLiveConsul(
   } while (Date.now() < deadline);
   const listed = endpoints.map((e, i) => `${consulUrl(e)} (${problems[i]?.text ?? 'not tried'})`).join(', ');
   const several = endpoints.length > 1;
-  const certificate = problems.findIndex((p) => p.certificate);
-  const tlsAdvice =
-    certificate < 0
-      ? ''
-      : ` For ${consulUrl(endpoints[certificate]!)}: ${certificateAdvice(problems[certificate]!.certificate!, endpoints[certificate]!.host, endpoints[certificate]!.trust)}.`;
   throw new UserError(
     `${several ? 'None of the Consul addresses' : 'The Consul address'} answered with a leader in ${limits.windowMs / 1000} s: ${listed}. ` +
-      `Start ${several ? 'at least one agent of your cluster' : 'your Consul'} or correct the address${several ? 'es' : ''} (HOST:PORT of its HTTP API, 8500 by default), then start again; nothing was changed.${tlsAdvice}`,
+      `Start ${several ? 'at least one agent of your cluster' : 'your Consul'} or correct the address${several ? 'es' : ''} (HOST:PORT of its HTTP API, 8500 by default), then start again; nothing was changed.${tlsAdvice(endpoints, problems)}`,
     'consul-unavailable',
   );
+}
+
+/** What to do about the first address whose certificate did not verify, if one did not. */
+function tlsAdvice(endpoints: readonly ConsulEndpoint[], problems: readonly LeaderProblem[]): string {
+  const index = problems.findIndex((p) => p.certificate);
+  if (index < 0) return '';
+  const endpoint = endpoints[index]!;
+  const advice = certificateAdvice(problems[index]!.certificate!, endpoint.host, endpoint.trust);
+  return ` For ${consulUrl(endpoint)}: ${advice}.`;
 }
 
 function untrusted(endpoints: readonly ConsulEndpoint[], problems: readonly LeaderProblem[]): UserError {
