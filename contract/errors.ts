@@ -45,6 +45,16 @@ export const ERROR_CODES = {
   'docker-unavailable': { http: 503, exit: EXIT.failure, meaning: 'no Docker engine answers' },
   'docker-unsupported': { http: 503, exit: EXIT.failure, meaning: "the Docker engine's API is too old" },
   'consul-unavailable': { http: 503, exit: EXIT.failure, meaning: 'Consul does not answer' },
+  'consul-untrusted': {
+    http: 503,
+    exit: EXIT.failure,
+    meaning: "the user's https Consul presents a certificate that does not verify (wrong or missing CA)",
+  },
+  'bad-consul-ca': {
+    http: 400,
+    exit: EXIT.failure,
+    meaning: 'the Consul CA file cannot be read or holds no certificate',
+  },
   'image-unavailable': { http: 503, exit: EXIT.failure, meaning: 'an image can be neither found nor pulled' },
   'state-unwritable': { http: 500, exit: EXIT.failure, meaning: 'the state folder cannot be written' },
   'folder-insecure': {

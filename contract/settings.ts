@@ -57,6 +57,10 @@ const consulAddressError = (issue: { input?: unknown }): string =>
 const tokenError = (issue: { input?: unknown }): string =>
   `consulToken must be an ACL token (printable characters, no spaces, at most 256), or empty for none; got ${typeof issue.input === 'string' ? `${issue.input.length} characters` : shown(issue.input)}.`;
 
+/** A path on the engine's machine (no line breaks); empty: the system's CAs. */
+const caFileError = (issue: { input?: unknown }): string =>
+  `consulCaFile must be empty (trust the system's CAs) or the path of the PEM file of the CA that signed your https Consul's certificates, e.g. /etc/consul/ca.pem; got ${shown(issue.input)}.`;
+
 /** Every setting: its validator (whose message says what is allowed) and its default. */
 export const SETTING_FIELDS = {
   language: {
@@ -101,6 +105,13 @@ export const SETTING_FIELDS = {
       .refine((value) => isMaskedToken(value) || /^[!-~]*$/.test(value), { error: tokenError }),
     default: '',
   },
+  consulCaFile: {
+    schema: z
+      .string({ error: caFileError })
+      .max(1024, { error: caFileError })
+      .regex(/^[^\0\r\n]*$/, { error: caFileError }),
+    default: '',
+  },
   stopDemoOnQuit: {
     schema: z.boolean({
       error: (issue) =>
@@ -127,6 +138,7 @@ export const ENGINE_SETTING_NAMES = [
   'consulMode',
   'consulAddress',
   'consulToken',
+  'consulCaFile',
 ] as const satisfies readonly (keyof typeof SETTING_FIELDS)[];
 
 /** The ports a setting publishes on 127.0.0.1, and the free one offered when it is taken. */

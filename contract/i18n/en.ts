@@ -229,7 +229,8 @@ export const en = {
   errors: {
     'bad-request': 'This value can never be accepted; nothing was changed.',
     'bad-template': 'The template does not compile; nothing was changed. Fix the line it names.',
-    'bad-consul-address': 'The Consul address cannot be read: give it as HOST:PORT.',
+    'bad-consul-address':
+      'A Consul address cannot be read: give HOST:PORT or http(s)://HOST:PORT, several separated by commas.',
     'not-ready': 'The demo is not running yet: start it first.',
     'start-failed': 'The demo did not start.',
     'engine-running': 'Another Discovery Tray engine is running: stop it first.',
@@ -243,6 +244,10 @@ export const en = {
     'docker-unavailable': 'No Docker engine answers: start Docker or set DOCKER_HOST.',
     'docker-unsupported': 'The Docker engine is too old: update it to 20.10 or newer.',
     'consul-unavailable': 'Consul does not answer: check that it runs.',
+    'consul-untrusted':
+      'The Consul server’s TLS certificate does not verify: give the CA file that signed it (Consul CA file).',
+    'bad-consul-ca':
+      'The Consul CA file cannot be read or holds no certificate: give the path of its PEM file.',
     'image-unavailable': 'An image can be neither found nor pulled: check its name and the network.',
     'state-unwritable':
       'The state folder cannot be written: make it writable or set DISCOVERY_TRAY_STATE_DIR.',
@@ -334,10 +339,12 @@ export const en = {
     consul: 'Consul',
     consulManaged: 'Managed: the demo runs its own Consul',
     consulOwn: 'My own Consul',
-    consulAddress: 'Address (HOST:PORT)',
+    consulAddress: 'Addresses (HOST:PORT or http(s)://HOST:PORT, comma-separated)',
     consulToken: 'ACL token',
     consulTokenHint:
       'Saved tokens are never shown in full; leave the field as it is to keep it, clear it to remove it.',
+    consulCaFile: 'CA file for https (PEM path on the engine’s machine)',
+    consulCaFileHint: 'Empty: the system’s CAs. Only used for https:// addresses.',
     app: 'Desktop app',
     stopDemoOnQuit: 'Remove the demo stack when the app quits',
     openAtLogin: 'Open at login',

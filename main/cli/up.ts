@@ -82,6 +82,7 @@ export function parseUpOptions(args: string[]): UpOptions {
       'lb-image': { type: 'string' },
       'web-image': { type: 'string' },
       consul: { type: 'string', multiple: true },
+      'consul-ca': { type: 'string' },
       template: { type: 'string' },
       'template-name': { type: 'string' },
       wait: { type: 'string' },
@@ -118,6 +119,13 @@ export function parseUpOptions(args: string[]): UpOptions {
     }
   }
   if (values.consul) config.consulAddress = consulAddressFlags(values.consul);
+  if (values['consul-ca'] !== undefined) {
+    if (values['consul-ca'] === '')
+      throw new UsageError(
+        '--consul-ca needs a FILE: the PEM file of the CA that signed your Consul certificates',
+      );
+    config.consulCaFile = values['consul-ca'];
+  }
   if (values.consul && (config.consulServers ?? 1) > 1)
     throw new UsageError('--consul-servers starts the demo its own cluster; leave it out with --consul ADDR');
   const dockerHosts = values['docker-host'] ?? [];

@@ -55,6 +55,8 @@ Options:
                       Repeat it (or give a comma list) for several agents of your cluster:
                       the engine uses the first that answers and moves to the next live one
                       when it stops answering
+  --consul-ca FILE    the CA (PEM) that signed your Consul's https certificates, for
+                      https:// addresses (env DISCOVERY_TRAY_CONSUL_CA; default: the system's CAs)
   --template FILE     consul-template file for nginx, kept in the state folder and used by
                       the next starts too (default: the last one kept, else the classic one)
   --template-name N   a built-in template: classic (the reset) or services-localhost (every

@@ -13,6 +13,7 @@ import { CatalogWatch } from './consul/catalog-watch.js';
 import { ClusterWatch } from './consul/cluster-watch.js';
 import { ConsulServers } from './consul/consul-servers.js';
 import { firstLiveConsul, parseConsulAddresses } from './consul/consul-addresses.js';
+import { readConsulCa } from './consul/consul-tls.js';
 import { LeftAgents, isThisEnginesOwner } from './consul/left-agents.js';
 import { ServerHeartbeat } from './consul/server-heartbeat.js';
 import {
@@ -155,8 +156,10 @@ export async function assemble(
   const loops = new UndoStack();
   try {
     // The user's Consul: every address read, and one answering, before anything is touched.
+    const trust =
+      config.consulAddress && config.consulCaFile ? await readConsulCa(config.consulCaFile) : undefined;
     const userEndpoints = config.consulAddress
-      ? parseConsulAddresses(config.consulAddress, config.consulToken)
+      ? parseConsulAddresses(config.consulAddress, config.consulToken, trust)
       : undefined;
     const userFirst = userEndpoints ? await firstLiveConsul(userEndpoints) : 0;
     const connection = await connectDocker(config.dockerHost ? { host: config.dockerHost } : {});

@@ -18,6 +18,7 @@ export type EngineFlags = Partial<
     | 'lbPort'
     | 'consulPort'
     | 'consulAddress'
+    | 'consulCaFile'
     | 'dockerHost'
     | 'templatePath'
     | 'wait'
@@ -45,6 +46,7 @@ export const ENV = {
   webBaseImage: 'DISCOVERY_TRAY_WEB_BASE_IMAGE',
   consulAddress: 'DISCOVERY_TRAY_CONSUL',
   consulToken: 'DISCOVERY_TRAY_CONSUL_TOKEN',
+  consulCaFile: 'DISCOVERY_TRAY_CONSUL_CA',
 } as const;
 
 function envPort(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -76,6 +78,7 @@ export function buildEngineConfig({ settings, env = process.env, flags = {} }: C
   if (settings.consulMode === 'own' && settings.consulAddress) {
     config.consulAddress = settings.consulAddress;
     if (settings.consulToken) config.consulToken = settings.consulToken;
+    if (settings.consulCaFile) config.consulCaFile = settings.consulCaFile;
   }
   // The environment.
   config.project = given(env[ENV.project]) ?? config.project;
@@ -91,6 +94,8 @@ export function buildEngineConfig({ settings, env = process.env, flags = {} }: C
   if (envConsul) config.consulAddress = envConsul;
   const envToken = given(env[ENV.consulToken]);
   if (envToken) config.consulToken = envToken;
+  const envCa = given(env[ENV.consulCaFile]);
+  if (envCa) config.consulCaFile = envCa;
   // The command line.
   const { images, ...rest } = flags;
   Object.assign(config, rest);
@@ -107,5 +112,6 @@ export function restartKey(config: EngineConfig): string {
     config.images,
     config.consulAddress ?? '',
     config.consulToken ?? '',
+    config.consulCaFile ?? '',
   ]);
 }

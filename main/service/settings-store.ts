@@ -85,7 +85,7 @@ function parseSettings(text: string): Parsed {
 /** What is wrong across fields (each field alone was valid), or undefined. */
 function inconsistency(settings: Settings): string | undefined {
   if (settings.consulMode === 'own' && settings.consulAddress === '')
-    return 'consulMode is own but consulAddress is empty: give the address of your Consul (HOST:PORT), or choose managed.';
+    return 'consulMode is own but consulAddress is empty: give the addresses of your Consul (HOST:PORT or http(s)://HOST:PORT, comma-separated), or choose managed.';
   return undefined;
 }
 

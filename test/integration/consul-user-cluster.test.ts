@@ -1,28 +1,35 @@
 /**
  * The user's own Consul cluster given as several addresses (`up --consul A --consul B --consul C`):
- * a three-server cluster this test starts and owns (the engine only gets its three published
- * 127.0.0.1 addresses), the demo on top of it with web scaled to 2. The engine uses the first that
+ * a three-server cluster this test starts and owns, with ACLs on and default deny (the engine only
+ * gets its three published 127.0.0.1 addresses and the token), the demo on top of it with web
+ * scaled to 2. The engine uses the first that
  * answers; stopping it under load moves the engine to the next live one with 0 failed requests at
  * the LB and both instances still registered (seen through another server); the stopped server,
  * started again, does not bring back its old copies; a frozen server (which hangs rather than
  * refusing connections) is left within the documented bound. Bad input changes nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Dockerode from 'dockerode';
-import { Engine } from '../../main/engine/engine.js';
+import type { Engine } from '../../main/engine/engine.js';
 import { formatStatus } from '../../main/cli/format-status.js';
-import { UserError } from '../../main/engine/errors.js';
-import { STACK_LABEL } from '../../main/engine/stack/stack-config.js';
 import { HEARTBEAT_DETECTION_MS } from '../../main/engine/consul/server-heartbeat.js';
-import { DiscoveryService } from '../../main/service/discovery-service.js';
-import { TestResources, docker, uniqueName, waitForConsulLeader } from '../support/docker-fixtures.js';
-import { removeTestStack, startTestEngine, testEngineConfig } from '../support/engine-fixture.js';
+import { TestResources, uniqueName, waitForConsulLeader } from '../support/docker-fixtures.js';
+import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
 import { testImages } from '../support/images.js';
+import { loadThrough } from '../support/load-loop.js';
 import { freePort } from '../support/ports.js';
+import { refusedStart, stackOf } from '../support/refused-start.js';
 import { waitFor } from '../support/wait.js';
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+/** The cluster runs with ACLs on (default deny): the engine, and these reads, need this token. */
+const token = randomUUID();
+
+async function getJson<T>(url: string, withToken = true): Promise<T> {
+  const response = await fetch(url, {
+    headers: withToken ? { 'x-consul-token': token } : {},
+    signal: AbortSignal.timeout(2000),
+  });
   return (await response.json()) as T;
 }
 
@@ -31,42 +38,7 @@ interface HealthEntry {
   Service: { ID: string };
 }
 
-/** Requests through the LB until stopped: at most 2000 and 40 s, whichever comes first. */
-function loadThrough(url: string): {
-  stop: () => Promise<{ sent: number; failed: number; firstFailure: string }>;
-} {
-  let stopped = false;
-  let sent = 0;
-  let failed = 0;
-  let firstFailure = '';
-  const deadline = Date.now() + 40_000;
-  const run = (async () => {
-    while (!stopped && sent < 2000 && Date.now() < deadline) {
-      sent++;
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-        if (response.status !== 200) {
-          failed++;
-          firstFailure ||= `HTTP ${response.status} at request ${sent}`;
-        }
-        await response.arrayBuffer();
-      } catch (error) {
-        failed++;
-        firstFailure ||= `${String(error)} at request ${sent}`;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      await run;
-      return { sent, failed, firstFailure };
-    },
-  };
-}
-
-describe("the user's own Consul cluster given as several addresses (real Docker, Consul, nginx)", () => {
+describe("the user's own Consul cluster given as several addresses, with ACLs (real Docker, Consul, nginx)", () => {
   const resources = new TestResources();
   const servers: { name: string; url: string; container: Dockerode.Container }[] = [];
   let engine: Engine | undefined;
@@ -92,6 +64,8 @@ describe("the user's own Consul cluster given as several addresses (real Docker,
           '0.0.0.0',
           '-hcl',
           'performance { raft_multiplier = 1 }',
+          '-hcl',
+          `acl { enabled = true default_policy = "deny" tokens { master = "${token}" agent = "${token}" } }`,
         ],
         labels: { SERVICE_IGNORE: 'true' },
         exposedPorts: ['8500/tcp'],
@@ -103,6 +77,7 @@ describe("the user's own Consul cluster given as several addresses (real Docker,
     ({ engine } = await startTestEngine({
       webCount: 2,
       consulAddress: servers.map((s) => s.url.replace('http://', '')).join(','),
+      consulToken: token,
     }));
   }, 120_000);
 
@@ -133,6 +108,8 @@ describe("the user's own Consul cluster given as several addresses (real Docker,
       { timeoutMs: 20_000, intervalMs: 250 },
     );
     expect(ids.every((e) => e.Node.Node === servers[0]!.name)).toBe(true);
+    // The ACL is really enforced: without the token the registrations are invisible.
+    expect(await getJson<HealthEntry[]>(`${servers[2]!.url}/v1/health/service/web`, false)).toHaveLength(0);
     await waitFor(
       'both instances in the LB config, and the LB answering',
       async () => {
@@ -195,6 +172,7 @@ describe("the user's own Consul cluster given as several addresses (real Docker,
       { timeoutMs: 20_000, intervalMs: 250 },
     );
     expect(ids.sort()).toEqual(webIds);
+    expect(await getJson<HealthEntry[]>(`${other.url}/v1/health/service/web`, false)).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const { sent, failed, firstFailure } = await load.stop();
     console.info(
@@ -254,26 +232,8 @@ describe("the user's own Consul cluster given as several addresses (real Docker,
 });
 
 describe("bad input for the user's Consul addresses", () => {
-  async function refusedStart(consulAddress: string): Promise<{ error: UserError; project: string }> {
-    const config = await testEngineConfig({ webCount: 1, consulAddress });
-    const app = new DiscoveryService(new Engine(config));
-    const error = await app.startDemo().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(UserError);
-    return { error: error as UserError, project: config.project };
-  }
-
-  async function stackOf(project: string): Promise<number> {
-    const filters = { label: [`${STACK_LABEL}=${project}`] };
-    const containers = await docker.listContainers({ all: true, filters });
-    const networks = await docker.listNetworks({ filters });
-    return containers.length + networks.length;
-  }
-
   it('refuses an address that is not HOST:PORT, naming it, and creates nothing', async () => {
-    const { error, project } = await refusedStart('127.0.0.1:8500,ftp://consul:21');
+    const { error, project } = await refusedStart({ consulAddress: '127.0.0.1:8500,ftp://consul:21' });
     expect(error.code).toBe('bad-consul-address');
     expect(error.message).toMatch(/"ftp:\/\/consul:21" must use http or https \(address 2 of 2\)/);
     expect(await stackOf(project)).toBe(0);
@@ -281,7 +241,7 @@ describe("bad input for the user's Consul addresses", () => {
 
   it('refuses a list where no address answers, saying which and what to do, and creates nothing', async () => {
     const [a, b] = [await freePort(), await freePort()];
-    const { error, project } = await refusedStart(`127.0.0.1:${a}, http://127.0.0.1:${b}`);
+    const { error, project } = await refusedStart({ consulAddress: `127.0.0.1:${a}, http://127.0.0.1:${b}` });
     expect(error.code).toBe('consul-unavailable');
     expect(error.message).toContain(`http://127.0.0.1:${a} (ECONNREFUSED)`);
     expect(error.message).toContain(`http://127.0.0.1:${b} (ECONNREFUSED)`);

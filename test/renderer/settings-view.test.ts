@@ -40,8 +40,12 @@ describe('the settings view', () => {
     });
     const { wrapper } = await mountWithStore(SettingsView, api);
     expect(wrapper.find('[data-test="consulAddress"]').exists()).toBe(false);
+    expect(wrapper.find('[data-test="consulCaFile"]').exists()).toBe(false);
     await wrapper.find('[data-test="consul-own"]').setValue(true);
     expect(wrapper.find('[data-test="consulAddress"]').exists()).toBe(true);
+    // The address field says it takes a comma list with optional http(s)://, and the CA file is offered.
+    expect(wrapper.text()).toContain('Addresses (HOST:PORT or http(s)://HOST:PORT, comma-separated)');
+    expect(wrapper.find('[data-test="consulCaFile"]').exists()).toBe(true);
     await wrapper.find('[data-test="lbImage"]').setValue('Nginx Latest');
     await wrapper.find('form').trigger('submit');
     await flushPromises();

@@ -6,14 +6,8 @@
  * Raft index) and the registrator's resync puts back what the new agent lacks.
  */
 import type Consul from 'consul';
-import { consulUrl, type ConsulEndpoint } from './consul-connection.js';
-
-interface PapiBaseUrl {
-  protocol: string;
-  hostname: string;
-  port: string;
-  path: string;
-}
+import { pointConsulClient, type ConsulEndpoint } from './consul-connection.js';
+import { consulJson } from './consul-http.js';
 
 export class ConsulServers {
   private current = 0;
@@ -53,8 +47,9 @@ export class ConsulServers {
       const self = await getJson<{ Member?: { Addr?: string } }>(endpoint, '/v1/agent/self', timeoutMs);
       if (!leader || !self?.Member?.Addr || !leader.startsWith(`${self.Member.Addr}:`)) continue;
       if (index !== this.current) {
+        const from = this.endpoint;
         this.current = index;
-        this.point(this.endpoint);
+        pointConsulClient(this.client, from, this.endpoint);
       }
       return;
     }
@@ -64,40 +59,16 @@ export class ConsulServers {
     const from = this.endpoint;
     this.current = index;
     const to = this.endpoint;
-    this.point(to);
+    pointConsulClient(this.client, from, to);
     this.onMove(from, to);
-  }
-
-  private point(to: ConsulEndpoint): void {
-    // The consul client builds every request from this (papi's Client); nothing else holds the address.
-    const base = (this.client as unknown as { _opts: { baseUrl: PapiBaseUrl } })._opts.baseUrl;
-    base.protocol = to.secure ? 'https:' : 'http:';
-    base.hostname = to.host;
-    base.port = String(to.port);
   }
 }
 
 async function hasLeader(endpoint: ConsulEndpoint, timeoutMs: number): Promise<boolean> {
-  try {
-    const response = await fetch(`${consulUrl(endpoint)}/v1/status/leader`, {
-      headers: endpoint.token ? { 'x-consul-token': endpoint.token } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) return false;
-    return ((await response.json()) as string).length > 0;
-  } catch {
-    return false;
-  }
+  const leader = await consulJson<string>(endpoint, '/v1/status/leader', { timeoutMs });
+  return typeof leader === 'string' && leader.length > 0;
 }
 
-async function getJson<T>(endpoint: ConsulEndpoint, path: string, timeoutMs: number): Promise<T | undefined> {
-  try {
-    const response = await fetch(`${consulUrl(endpoint)}${path}`, {
-      headers: endpoint.token ? { 'x-consul-token': endpoint.token } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return response.ok ? ((await response.json()) as T) : undefined;
-  } catch {
-    return undefined;
-  }
+function getJson<T>(endpoint: ConsulEndpoint, path: string, timeoutMs: number): Promise<T | undefined> {
+  return consulJson<T>(endpoint, path, { timeoutMs });
 }

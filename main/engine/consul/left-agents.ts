@@ -10,6 +10,7 @@
  * makes that agent right again.
  */
 import { consulUrl, type ConsulEndpoint } from './consul-connection.js';
+import { consulJson } from './consul-http.js';
 import { OWNER_META_KEY, ownerId, type AgentServiceEntry } from '../registrator/ownership.js';
 import type { TimelineInput } from '../timeline.js';
 
@@ -102,21 +103,6 @@ export class LeftAgents {
   }
 }
 
-async function request<T>(
-  endpoint: ConsulEndpoint,
-  method: 'GET' | 'PUT',
-  path: string,
-): Promise<T | undefined> {
-  try {
-    const response = await fetch(`${consulUrl(endpoint)}${path}`, {
-      method,
-      headers: endpoint.token ? { 'x-consul-token': endpoint.token } : {},
-      signal: AbortSignal.timeout(LEFT_AGENT_LIMITS.timeoutMs),
-    });
-    if (!response.ok) return undefined;
-    const text = await response.text();
-    return (text ? JSON.parse(text) : {}) as T;
-  } catch {
-    return undefined;
-  }
+function request<T>(endpoint: ConsulEndpoint, method: 'GET' | 'PUT', path: string): Promise<T | undefined> {
+  return consulJson<T>(endpoint, path, { method, timeoutMs: LEFT_AGENT_LIMITS.timeoutMs });
 }

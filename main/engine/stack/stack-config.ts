@@ -17,6 +17,8 @@ export interface StackConfig {
   /** A user's own Consul (HOST:PORT) instead of the demo container. */
   consulAddress?: string;
   consulToken?: string;
+  /** The PEM file of the CA that signed the user's https Consul's certificates (consul/consul-tls.ts). */
+  consulCaFile?: string;
   /** 1 (default): a Consul dev server; 3 or 5: a real cluster of server agents (consul-cluster.ts). */
   consulServers?: 1 | 3 | 5;
 }
