@@ -10,6 +10,7 @@ import type { Engine } from '../../main/engine/engine.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { consulServerCount } from '../../main/engine/stack/consul-cluster.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
+import { loadThrough } from '../support/load-loop.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 
@@ -83,24 +84,7 @@ describe('a three-server Consul cluster in the demo stack (real Docker, Consul, 
   it('survives losing the server it talks to under load: 0 failed requests, no lost registration', async () => {
     const lbUrl = engine!.status().lb.url;
     const docker = new Dockerode();
-    let failed = 0;
-    let sent = 0;
-    let stopLoad = false;
-    // Bounded: at most 2000 requests and 40 s, whichever comes first.
-    const deadline = Date.now() + 40_000;
-    const load = (async () => {
-      while (!stopLoad && sent < 2000 && Date.now() < deadline) {
-        sent++;
-        try {
-          const response = await fetch(lbUrl, { signal: AbortSignal.timeout(2000) });
-          if (response.status !== 200) failed++;
-          await response.arrayBuffer();
-        } catch {
-          failed++;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
+    const load = loadThrough(lbUrl);
     const webIds = engine!
       .status()
       .services.flatMap((svc) => (svc.name === 'web' ? svc.instances.map((i) => i.id) : []));
@@ -151,10 +135,9 @@ describe('a three-server Consul cluster in the demo stack (real Docker, Consul, 
           3 || undefined,
       { timeoutMs: 20_000, intervalMs: 100 },
     );
-    stopLoad = true;
-    await load;
+    const { sent, failed, firstFailure } = await load.stop();
     expect(sent).toBeGreaterThan(50);
-    console.info(`load through the LB: ${sent} requests, ${failed} failed`);
+    console.info(`load through the LB: ${sent} requests, ${failed} failed ${firstFailure}`);
     expect(failed).toBe(0);
   }, 90_000);
 

@@ -2,6 +2,7 @@
  * A bounded load loop through the LB, for the failover tests: one request every 20 ms until
  * stopped, counting what failed (anything but a 200) and keeping the first failure for the log.
  */
+import { probe } from '../../main/engine/traffic/http-probe.js';
 /** Requests through the LB until stopped: at most 2000 and 40 s, whichever comes first. */
 export function loadThrough(url: string): {
   stop: () => Promise<{ sent: number; failed: number; firstFailure: string }>;
@@ -14,16 +15,12 @@ export function loadThrough(url: string): {
   const run = (async () => {
     while (!stopped && sent < 2000 && Date.now() < deadline) {
       sent++;
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-        if (response.status !== 200) {
-          failed++;
-          firstFailure ||= `HTTP ${response.status} at request ${sent}`;
-        }
-        await response.arrayBuffer();
-      } catch (error) {
+      // A fresh connection each (the project's probe): a kept-alive one that nginx closes on a
+      // reload fails by the client's race, not the LB's.
+      const result = await probe(url, 'get', { timeoutMs: 2000 });
+      if (!result.ok) {
         failed++;
-        firstFailure ||= `${String(error)} at request ${sent}`;
+        firstFailure ||= `${result.error ?? `HTTP ${result.status}`} at request ${sent}`;
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
