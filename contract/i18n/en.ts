@@ -204,6 +204,7 @@ export const en = {
       reachable: 'reachable',
       'consul-leader': 'Consul leader',
       'consul-member': 'Consul member',
+      'image-copied': 'image copied',
     } satisfies Record<TimelineKind, string>,
   },
   config: {

@@ -197,6 +197,7 @@ export const zhCN: Messages = {
       reachable: '可达',
       'consul-leader': 'Consul 领导者',
       'consul-member': 'Consul 成员',
+      'image-copied': '镜像已复制',
     },
   },
   config: {
