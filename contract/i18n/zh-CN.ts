@@ -91,6 +91,9 @@ export const zhCN: Messages = {
     progress: '{running} / {desired} 个运行中',
     startingCount: '{count} 个启动中',
     drainingCount: '{count} 个排空中',
+    placement: '新实例放在',
+    placementDefault: '本机（同以前）',
+    placementSpread: '分散到各主机',
   },
   hits: {
     title: '实时请求',
