@@ -4,8 +4,9 @@
  * ReplicaSet's business; the order is the same for both:
  * - up: create and start the new containers in parallel; each takes traffic
  *   once registered and in the live nginx config;
- * - down, highest numbers first (or as a placement says, multi/placement.ts): deregister → template re-render → nginx reload done → wait for
- *   the old nginx workers (they hold the requests in flight to the victims) → stop → remove.
+ * - down, highest numbers first (or as a placement says: multi/placement.ts): deregister →
+ *   template re-render → nginx reload done → wait for the old nginx workers (they hold the
+ *   requests in flight to the victims) → stop → remove.
  * A request that arrives while a scale runs supersedes it: the loop
  * converges on the newest desired count.
  */
@@ -181,9 +182,9 @@ export class Scaler {
         'bad-request',
       );
     if (placement === SPREAD || hosts.some((h) => h.name === placement && h.connected)) return;
-    const known = hosts.map((h) => (h.connected ? h.name : `${h.name} (lost)`)).join(', ');
+    const known = hosts.map((h) => (h.connected ? h.name : `${h.name} (not connected)`)).join(', ');
     const what = hosts.some((h) => h.name === placement)
-      ? 'is lost'
+      ? 'is not connected (lost, or not reached yet)'
       : 'is not a Docker host the engine follows';
     throw new UserError(
       `${placement} ${what}: place ${this.target} on one of ${known}, or ${SPREAD}. Nothing was changed.`,

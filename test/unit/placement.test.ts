@@ -1,7 +1,7 @@
 /** Where `scale web=N --host NAME|spread` puts new replicas and which go first (multi/placement.ts). */
 import { describe, expect, it } from 'vitest';
 import { SPREAD, chooseHosts, chooseVictims, type PlacedReplica } from '../../main/engine/multi/placement.js';
-import type { Replica } from '../../main/engine/scaler.js';
+import { Scaler, type Replica, type ReplicaSet } from '../../main/engine/scaler.js';
 import { WebReplicas, type WebHost } from '../../main/engine/stack/web-replicas.js';
 
 const replica = (number: number, host = 'local'): PlacedReplica => ({ number, host });
@@ -110,5 +110,37 @@ describe('WebReplicas over several hosts', () => {
       { name: 'gone', connected: false },
     ]);
     await expect(set.add(1, () => undefined, ['gone'])).rejects.toThrow(/gone is not connected/);
+  });
+});
+
+describe('Scaler: a placement is checked before anything changes', () => {
+  const scalerOver = (set: WebReplicas | ReplicaSet): Scaler =>
+    // Nothing past the check is reached: the other parts are never called.
+    new Scaler(set, {} as never, {} as never, {} as never, {} as never);
+
+  it('names the hosts it knows when the host is unknown or not connected, and keeps the desired count', async () => {
+    const set = new WebReplicas(new MemoryHost('local'), () => [
+      { name: 'lab2', web: new MemoryHost('lab2') },
+      { name: 'lab3', web: undefined },
+    ]);
+    const scaler = scalerOver(set);
+    await expect(scaler.scale('web', 3, 'nowhere')).rejects.toThrow(
+      'nowhere is not a Docker host the engine follows: place web on one of local, lab2, lab3 (not connected), or spread. Nothing was changed.',
+    );
+    await expect(scaler.scale('web', 3, 'lab3')).rejects.toThrow(/^lab3 is not connected/);
+    expect(scaler.desiredCount).toBeUndefined();
+    expect(await set.list()).toEqual([]);
+  });
+
+  it('refuses any placement for a set that takes none (a Compose service)', async () => {
+    const compose: ReplicaSet = {
+      target: 'shop/api',
+      list: () => Promise.resolve([]),
+      add: () => Promise.resolve([]),
+      remove: () => Promise.resolve(),
+    };
+    await expect(scalerOver(compose).scale('shop/api', 2, 'local')).rejects.toThrow(
+      /shop\/api is scaled on the local Docker engine only/,
+    );
   });
 });
