@@ -57,7 +57,11 @@ function request<T extends z.ZodRawShape>(shape: T): z.ZodObject<T, z.core.$stri
 }
 
 function describeShape(shape: z.ZodRawShape): string {
-  return `{${Object.keys(shape).join(', ')}}`;
+  // An optional key is marked: `{service, count, host?}`.
+  const keys = Object.entries(shape).map(([key, type]) =>
+    z.safeParse(type, undefined).success ? `${key}?` : key,
+  );
+  return `{${keys.join(', ')}}`;
 }
 
 /** For operations that take nothing. */
@@ -68,15 +72,28 @@ const scaleTargetError = (issue: { input?: unknown }): string =>
     ? `A Compose service is named <project>/<service>: the project in lowercase letters, digits, _ and -, the service in letters, digits, ., _ and -, each starting with a letter or digit and at most 63 characters; got ${shown(issue.input)}.`
     : `service must be web (the demo's) or a Compose service as <project>/<service>; got ${shown(issue.input)}.`;
 
+/** A scale's placement: a followed Docker host's name, `local`, or `spread` (several engines). */
+export const SCALE_HOST = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const scaleHostError = (issue: { input?: unknown }): string =>
+  `host must be a Docker host's name (local, or a followed host's name=) or spread; got ${shown(issue.input)}.`;
+
 export const scaleRequest = request({
   service: z.string({ error: scaleTargetError }).regex(SCALE_TARGET, { error: scaleTargetError }),
   count: wholeNumber('count', 0, LIMITS.maxWebInstances),
-}).refine(({ service, count }) => count !== 0 || !composeScaleTarget(service), {
-  // New replicas of a Compose service are copies of a running one: with none left, none could come back.
-  error: (issue) =>
-    `${shown((issue.input as { service?: unknown } | undefined)?.service)} cannot be scaled to 0: the engine makes new replicas of a Compose service by copying a running one, so it keeps at least 1 (to stop them all, use docker compose stop).`,
-  path: ['count'],
-});
+  host: z.string({ error: scaleHostError }).regex(SCALE_HOST, { error: scaleHostError }).optional(),
+})
+  .refine(({ service, host }) => host === undefined || !composeScaleTarget(service), {
+    // Compose services keep scaling on the local engine: their replicas are copies of a local container.
+    error: (issue) =>
+      `${shown((issue.input as { service?: unknown } | undefined)?.service)} is scaled on the local Docker engine only (its new replicas copy a local one): leave out host.`,
+    path: ['host'],
+  })
+  .refine(({ service, count }) => count !== 0 || !composeScaleTarget(service), {
+    // New replicas of a Compose service are copies of a running one: with none left, none could come back.
+    error: (issue) =>
+      `${shown((issue.input as { service?: unknown } | undefined)?.service)} cannot be scaled to 0: the engine makes new replicas of a Compose service by copying a running one, so it keeps at least 1 (to stop them all, use docker compose stop).`,
+    path: ['count'],
+  });
 
 const rateError = (issue: { input?: unknown }): string =>
   `ratePerSecond must be from ${LIMITS.traffic.minRate} to ${LIMITS.traffic.maxRate} requests per second; got ${shown(issue.input)}.`;

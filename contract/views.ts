@@ -225,7 +225,8 @@ export type TimelineKind =
   | 'unreachable'
   | 'reachable'
   | 'consul-leader'
-  | 'consul-member';
+  | 'consul-member'
+  | 'image-copied';
 
 export interface TimelineEvent {
   /** Monotonic sequence number, so that clients can ask for "everything after N". */

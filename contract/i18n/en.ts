@@ -96,6 +96,9 @@ export const en = {
     progress: '{running} of {desired} running',
     startingCount: '{count} starting',
     drainingCount: '{count} draining',
+    placement: 'New ones on',
+    placementDefault: 'this machine (as before)',
+    placementSpread: 'spread over the hosts',
   },
   hits: {
     title: 'Live hits',
@@ -204,6 +207,7 @@ export const en = {
       reachable: 'reachable',
       'consul-leader': 'Consul leader',
       'consul-member': 'Consul member',
+      'image-copied': 'image copied',
     } satisfies Record<TimelineKind, string>,
   },
   config: {

@@ -91,6 +91,9 @@ export const zhCN: Messages = {
     progress: '{running} / {desired} 个运行中',
     startingCount: '{count} 个启动中',
     drainingCount: '{count} 个排空中',
+    placement: '新实例放在',
+    placementDefault: '本机（同以前）',
+    placementSpread: '分散到各主机',
   },
   hits: {
     title: '实时请求',
@@ -197,6 +200,7 @@ export const zhCN: Messages = {
       reachable: '可达',
       'consul-leader': 'Consul 领导者',
       'consul-member': 'Consul 成员',
+      'image-copied': '镜像已复制',
     },
   },
   config: {

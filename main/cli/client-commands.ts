@@ -12,7 +12,12 @@ import { UsageError } from './up.js';
 import { EXIT } from './usage.js';
 
 export async function runScale(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {} });
+  const { positionals, values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: { host: { type: 'string' } },
+  });
   const spec = positionals.join(' ').trim();
   // The name's own rule is the contract's (web, or <project>/<service>): it judges it below.
   const match = /^([^\s=]+)\s*[= ]\s*(\S+)$/.exec(spec);
@@ -23,14 +28,18 @@ export async function runScale(args: string[]): Promise<number> {
   const [, service, count] = match;
   // A value that can never be right is a usage error, whether or not an engine runs: the
   // contract's own validator judges it here, as the engine would.
-  const request = { service, count: /^-?\d+(\.\d+)?$/.test(count ?? '') ? Number(count) : count };
+  const request = {
+    service,
+    count: /^-?\d+(\.\d+)?$/.test(count ?? '') ? Number(count) : count,
+    ...(values.host !== undefined ? { host: values.host } : {}),
+  };
   try {
     parseRequest('scale', request);
   } catch (error) {
     throw new UsageError(errorMessage(error));
   }
   const client = await ControlClient.connect();
-  const result = await client.call('scale', request as { service: string; count: number });
+  const result = await client.call('scale', request as { service: string; count: number; host?: string });
   console.log(
     `${result.service}: ${result.running} running (desired ${result.desired})${result.superseded ? ', superseded by a newer request' : ''}`,
   );

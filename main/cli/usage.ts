@@ -72,7 +72,7 @@ Settings: up reads settings.json in the state folder, as the desktop app writes 
 Docker endpoint, Consul). Flags win over the environment (DISCOVERY_TRAY_LB_PORT,
 DISCOVERY_TRAY_CONSUL_PORT, DISCOVERY_TRAY_*_IMAGE, DISCOVERY_TRAY_CONSUL, …), which wins over
 the file, which wins over the defaults.`,
-  scale: `Usage: discovery-tray scale web=N
+  scale: `Usage: discovery-tray scale web=N [--host NAME|spread]
        discovery-tray scale PROJECT/SERVICE=N
 
 Scales the demo's web to N instances (0 to 100), or a Docker Compose service to N replicas (1 to 100),
@@ -85,7 +85,15 @@ docker compose up --scale makes them: the same image, command, environment, labe
 networks (with the service's aliases), named PROJECT-SERVICE-<n> (PROJECT_SERVICE_<n> for Compose v1).
 A service that publishes a fixed host port, has a fixed address or a container_name cannot get more
 replicas (Compose cannot scale it either). Containers that are neither the demo's nor a Compose
-service's are never started or stopped.`,
+service's are never started or stopped.
+
+With several engines (up --docker-host ... repeated), --host places the demo's web:
+  --host NAME    new replicas on that Docker host (local, or a followed host's name=); scaling down
+                 takes that host's replicas first
+  --host spread  each new replica on the host with the fewest running; scaling down takes from the
+                 host with the most
+Without --host, new replicas start on the local engine and scale-down takes the highest numbers,
+whatever host they run on. Compose services scale on the local engine only.`,
   status: `Usage: discovery-tray status [--json]
 
 Shows Docker, Consul and LB state, the services with their instances, and the last errors.

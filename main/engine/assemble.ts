@@ -47,6 +47,10 @@ import { Stack } from './stack/stack.js';
 import { holdWebUntilListening } from './stack/web-readiness.js';
 import { EarlyProbes } from './lb/early-probes.js';
 import { WebReplicas } from './stack/web-replicas.js';
+import { LocalWeb } from './stack/local-web.js';
+import { AllRegistrations } from './multi/all-registrations.js';
+import { followedWeb } from './multi/followed-web.js';
+import type { RegistrationSource } from './registration-source.js';
 import { compileTemplate, type CompiledTemplate } from './template/index.js';
 import type { Timeline } from './timeline.js';
 import { UndoStack } from './undo-stack.js';
@@ -66,6 +70,8 @@ export interface EngineParts {
   loop: TemplateLoop;
   /** Scales the demo's web. */
   scaler: Scaler;
+  /** The registrations the web scaler follows: the local registrator's, and every followed host's. */
+  registrations: RegistrationSource;
   /** Scales Compose services (`<project>/<service>`). */
   compose: ComposeScaling;
   guard: StackGuard;
@@ -339,7 +345,13 @@ export async function assemble(
       drainTimeoutMs: config.drainTimeoutMs,
       ...(config.drain === false ? { drain: false } : {}),
     };
-    const scaler = new Scaler(new WebReplicas(stack), registrator, loop, lb, timeline, scalerOptions);
+    // With several engines the demo's web may also run on followed hosts (scale --host).
+    const registrations = followed ? new AllRegistrations(registrator, followed) : registrator;
+    const webReplicas = new WebReplicas(
+      new LocalWeb(stack),
+      followed ? followedWeb(followed, { local: docker, config, timeline, stack }) : undefined,
+    );
+    const scaler = new Scaler(webReplicas, registrations, loop, lb, timeline, scalerOptions);
     loops.push('scaler', () => scaler.idle().catch(() => undefined));
     const compose = new ComposeScaling({ docker, registrator, loop, lb, timeline }, scalerOptions);
     composeRef.current = compose;
@@ -376,6 +388,7 @@ export async function assemble(
       data,
       loop,
       scaler,
+      registrations,
       compose,
       guard,
       steps,
@@ -404,11 +417,17 @@ export async function assemble(
 
 /** Deregisters the web containers and removes the whole stack (only what it created). */
 export async function removeStack(parts: EngineParts): Promise<number> {
-  const { stack, registrator, guard } = parts;
+  const { stack, registrator, guard, scaler, registrations } = parts;
   // What follows removes the LB and the web containers on purpose: nothing may bring them back.
   await guard.stop();
   for (const web of await stack.containers('web')) await registrator.drain(web.id).catch(() => []);
-  return stack.down();
+  // Web replicas placed on followed hosts (the local ones go with the stack below).
+  const placed = (await scaler.replicas.list()).filter((r) => r.host && r.host !== LOCAL_HOST_NAME);
+  for (const web of placed) {
+    await registrations.drain(web.id, web.host).catch(() => []);
+    await scaler.replicas.remove(web, 0).catch(() => undefined);
+  }
+  return placed.length + (await stack.down());
 }
 
 /** Follows the web logs and the LB's access log; without it the demo still works, so a failure only warns. */

@@ -91,9 +91,10 @@ export class Engine {
       this.preparing = false;
     }
     this.assembled = assembled;
-    const { stack, scaler, retired } = assembled.parts;
+    const { scaler, retired } = assembled.parts;
     // Web containers retired for another image are started again, as many as ran.
-    const runningWeb = (await stack.containers('web')).filter((c) => c.running).length + retired.web;
+    // With several engines this counts the web replicas placed on followed hosts too.
+    const runningWeb = (await scaler.replicas.list()).filter((c) => c.running).length + retired.web;
     this.state = 'ready';
     await scaler.scale('web', this.config.webCount ?? Math.max(1, runningWeb));
     this.changed.emit();

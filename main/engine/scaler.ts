@@ -4,15 +4,17 @@
  * ReplicaSet's business; the order is the same for both:
  * - up: create and start the new containers in parallel; each takes traffic
  *   once registered and in the live nginx config;
- * - down, highest numbers first: deregister → template re-render → nginx reload done → wait for
- *   the old nginx workers (they hold the requests in flight to the victims) → stop → remove.
+ * - down, highest numbers first (or as a placement says: multi/placement.ts): deregister →
+ *   template re-render → nginx reload done → wait for the old nginx workers (they hold the
+ *   requests in flight to the victims) → stop → remove.
  * A request that arrives while a scale runs supersedes it: the loop
  * converges on the newest desired count.
  */
 import { Emitter, LIMITS } from '../../contract/index.js';
 import { UserError, errorMessage } from './errors.js';
 import type { LbController } from './lb/lb-controller.js';
-import type { Registrator } from './registrator/registrator.js';
+import { SPREAD, chooseHosts, chooseVictims, type Placement } from './multi/placement.js';
+import type { RegistrationSource } from './registration-source.js';
 import type { LiveState, TemplateLoop } from './render/template-loop.js';
 import type { Timeline } from './timeline.js';
 
@@ -25,6 +27,14 @@ export interface Replica {
   /** Its place in the set (the demo's index, Compose's container number): the highest go first. */
   number: number;
   running: boolean;
+  /** The Docker host it runs on (the demo's web with several engines); undefined is the local engine. */
+  host?: string;
+}
+
+/** A Docker host a replica set can place replicas on. */
+export interface HostChoice {
+  name: string;
+  connected: boolean;
 }
 
 /**
@@ -40,9 +50,14 @@ export interface ReplicaSet {
    * Makes `count` more replicas run, all at once; resolves with the ones it started. `hold` may be
    * called with the ID of a container it creates, before it starts (its registration then waits until it listens).
    */
-  add(count: number, hold: (containerId: string) => void): Promise<Replica[]>;
+  add(count: number, hold: (containerId: string) => void, hosts?: readonly string[]): Promise<Replica[]>;
   /** Stops (allowing `stopTimeoutSeconds`) and removes one replica; one already gone is no error. */
   remove(replica: Replica, stopTimeoutSeconds: number): Promise<void>;
+  /**
+   * The hosts it can place replicas on (`add`'s `hosts` names them); absent: it scales where it
+   * is and takes no placement (a Compose service).
+   */
+  hosts?(): HostChoice[];
 }
 
 export interface ScalerOptions {
@@ -83,6 +98,8 @@ export interface ScaleProgress {
 
 export class Scaler {
   private desired: number | undefined;
+  /** The newest request's placement: a newer request takes over with its own. */
+  private placement: Placement;
   private generation = 0;
   private loop: Promise<void> | undefined;
   private readonly starting = new Set<string>();
@@ -92,7 +109,7 @@ export class Scaler {
 
   constructor(
     readonly replicas: ReplicaSet,
-    private readonly registrator: Registrator,
+    private readonly registrations: RegistrationSource,
     private readonly templateLoop: TemplateLoop,
     private readonly lb: LbController,
     private readonly timeline: Timeline,
@@ -127,7 +144,7 @@ export class Scaler {
    * Requests arrive validated (contract/requests.ts); the bounds are checked again because they
    * are configurable. `service` is the target's name, as the caller knows it.
    */
-  async scale(service: string, count: number): Promise<ScaleResult> {
+  async scale(service: string, count: number, placement?: Placement): Promise<ScaleResult> {
     if (service !== this.target) throw new Error(`this scaler scales ${this.target}, not ${service}`);
     const min = this.options.minInstances ?? 0;
     if (!Number.isInteger(count) || count < min || count > this.maxInstances)
@@ -135,8 +152,10 @@ export class Scaler {
         `Scale ${service} to a whole number from ${min} to ${this.maxInstances}; got ${count}. Nothing was changed.`,
         'bad-request',
       );
+    if (placement !== undefined) this.checkPlacement(placement);
     const generation = ++this.generation;
     this.desired = count;
+    this.placement = placement;
     this.emit();
     const warnings: string[] = [];
     this.loop ??= this.converge(warnings).finally(() => {
@@ -152,6 +171,25 @@ export class Scaler {
       superseded: generation !== this.generation,
       warnings,
     };
+  }
+
+  /** A placement must name a connected host (or spread); else nothing is changed. */
+  private checkPlacement(placement: string): void {
+    const hosts = this.replicas.hosts?.();
+    if (!hosts)
+      throw new UserError(
+        `${this.target} is scaled on the local Docker engine only: leave out the host. Nothing was changed.`,
+        'bad-request',
+      );
+    if (placement === SPREAD || hosts.some((h) => h.name === placement && h.connected)) return;
+    const known = hosts.map((h) => (h.connected ? h.name : `${h.name} (not connected)`)).join(', ');
+    const what = hosts.some((h) => h.name === placement)
+      ? 'is not connected (lost, or not reached yet)'
+      : 'is not a Docker host the engine follows';
+    throw new UserError(
+      `${placement} ${what}: place ${this.target} on one of ${known}, or ${SPREAD}. Nothing was changed.`,
+      'bad-request',
+    );
   }
 
   /**
@@ -175,7 +213,7 @@ export class Scaler {
   async active(): Promise<Replica[]> {
     const all = await this.replicas.list();
     return all
-      .filter((c) => c.running && !this.registrator.isDraining(c.id))
+      .filter((c) => c.running && !this.registrations.isDraining(c.id))
       .sort((a, b) => a.number - b.number);
   }
 
@@ -183,14 +221,23 @@ export class Scaler {
     for (let round = 0; round < 10; round++) {
       const target = this.desired ?? 0;
       const active = await this.active();
-      if (active.length < target) await this.scaleUp(target - active.length, warnings);
-      else if (active.length > target) await this.scaleDown(active.slice(target).reverse(), warnings);
+      if (active.length < target) await this.scaleUp(target - active.length, active, warnings);
+      else if (active.length > target)
+        await this.scaleDown(chooseVictims(active, active.length - target, this.placement), warnings);
       else if (target === this.desired) return;
     }
   }
 
-  private async scaleUp(count: number, warnings: string[]): Promise<void> {
-    const created = await this.replicas.add(count, this.options.hold ?? (() => undefined));
+  private async scaleUp(count: number, active: readonly Replica[], warnings: string[]): Promise<void> {
+    const hold = this.options.hold ?? (() => undefined);
+    const hosts = this.replicas
+      .hosts?.()
+      .filter((h) => h.connected)
+      .map((h) => h.name);
+    const created =
+      this.placement === undefined || !hosts
+        ? await this.replicas.add(count, hold)
+        : await this.replicas.add(count, hold, chooseHosts(count, this.placement, hosts, active));
     const names = created.map((c) => c.name);
     names.forEach((n) => this.starting.add(n));
     this.emit();
@@ -211,7 +258,7 @@ export class Scaler {
   }
 
   private isRouted(containerId: string): boolean {
-    const ids = this.registrator.serviceIdsOf(containerId);
+    const ids = this.registrations.serviceIdsOf(containerId);
     const live = this.templateLoop.liveState().instanceIds;
     return ids.length > 0 && ids.every((id) => live.has(id));
   }
@@ -221,7 +268,7 @@ export class Scaler {
       await Promise.all(victims.map((v) => this.replicas.remove(v, 10)));
       return;
     }
-    const registered = this.registrator.status().services;
+    const registered = this.registrations.status().services;
     for (const victim of victims) {
       const services = registered.filter((s) => s.containerId === victim.id).map((s) => s.name);
       this.drainingNames.set(victim.name, [...new Set(services)]);
@@ -233,7 +280,9 @@ export class Scaler {
       state.applied?.retiringWorkers.forEach((pid) => retiring.add(pid));
     });
     try {
-      const serviceIds = (await Promise.all(victims.map((v) => this.registrator.drain(v.id)))).flat();
+      const serviceIds = (
+        await Promise.all(victims.map((v) => this.registrations.drain(v.id, v.host)))
+      ).flat();
       const unrouted = await this.waitUntil(
         () => serviceIds.every((id) => !this.templateLoop.liveState().instanceIds.has(id)),
         this.options.routeTimeoutMs ?? 30_000,
@@ -276,7 +325,7 @@ export class Scaler {
         if (check()) done(true);
       };
       const offLive = this.templateLoop.onLive(recheck);
-      const offRegistered = this.registrator.onChange(recheck);
+      const offRegistered = this.registrations.onChange(recheck);
       const timer = setTimeout(() => done(false), timeoutMs);
     });
   }

@@ -208,7 +208,7 @@ export class DiscoveryService implements Handlers {
   async scale(request: ParsedRequestOf<'scale'>): Promise<ScaleResponse> {
     const parts = this.running();
     if (composeScaleTarget(request.service)) return parts.compose.scale(request.service, request.count);
-    return parts.scaler.scale(request.service, request.count);
+    return parts.scaler.scale(request.service, request.count, request.host);
   }
 
   /** The images the last start pulled or built, with how far each got. */

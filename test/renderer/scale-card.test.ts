@@ -133,4 +133,41 @@ describe('Scale', () => {
     expect(error.text()).toBe('web can run at most 20 containers.');
     expect(error.attributes('role')).toBe('alert');
   });
+
+  it('offers a host for new web replicas only with several Docker engines, and sends it with the scale', async () => {
+    const one = await mountWithStore(ScaleCard, createApiStub());
+    expect(one.wrapper.find('[data-test="scale-host"]').exists()).toBe(false);
+
+    const api = createApiStub({
+      status: engineStatus({
+        dockerHosts: [
+          { name: 'local', endpoint: 'unix:///var/run/docker.sock', state: 'connected', local: true },
+          {
+            name: 'lab2',
+            endpoint: 'tcp://10.1.2.3:2375',
+            address: '10.1.2.3',
+            state: 'connected',
+            local: false,
+          },
+          { name: 'lab3', endpoint: 'tcp://10.1.2.4:2375', address: '10.1.2.4', state: 'lost', local: false },
+        ],
+      }),
+    });
+    const { wrapper } = await mountWithStore(ScaleCard, api);
+    const picker = wrapper.find('[data-test="scale-host"]');
+    expect(picker.findAll('option').map((o) => [o.text(), o.attributes('disabled') !== undefined])).toEqual([
+      ['this machine (as before)', false],
+      ['local', false],
+      ['lab2', false],
+      ['lab3', true],
+      ['spread over the hosts', false],
+    ]);
+    await wrapper.find('[data-test="preset-3"]').trigger('click');
+    await flushPromises();
+    expect(api.scale).toHaveBeenLastCalledWith({ service: 'web', count: 3 });
+    await picker.setValue('lab2');
+    await wrapper.find('[data-test="preset-5"]').trigger('click');
+    await flushPromises();
+    expect(api.scale).toHaveBeenLastCalledWith({ service: 'web', count: 5, host: 'lab2' });
+  });
 });

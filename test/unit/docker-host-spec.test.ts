@@ -78,3 +78,11 @@ describe('a container on a followed host that publishes no port', () => {
     expect(servicesForContainer(unpublished, { hostname: 'h', mode: 'published' }).warnings).toEqual([]);
   });
 });
+
+describe('a followed host named spread', () => {
+  it('is refused: spread is the placement keyword of scale --host', () => {
+    expect(() => parseFollowedHost('tcp://10.1.2.3:2375,name=spread')).toThrow(
+      /"spread" is the word for spreading/,
+    );
+  });
+});

@@ -8,6 +8,7 @@
  */
 import { isIPv4 } from '../registrator/validation.js';
 import { parseDockerAddress } from '../docker/docker-address.js';
+import { SPREAD } from './placement.js';
 
 export interface FollowedHostSpec {
   /** The engine's address as given (unix://, tcp://, ssh://). */
@@ -45,6 +46,10 @@ export function parseFollowedHost(value: string): FollowedHostSpec {
   if (!NAME.test(name))
     throw new Error(
       `--docker-host ${value}: give the host a short name (letters, digits, . _ -), e.g. ${address},name=lab2`,
+    );
+  if (name === SPREAD)
+    throw new Error(
+      `--docker-host ${value}: "${SPREAD}" is the word for spreading replicas (scale --host ${SPREAD}); give the host another name, e.g. ${address},name=lab2`,
     );
   return { address, name, ip, ...(tlsDir ? { tlsDir } : {}) };
 }

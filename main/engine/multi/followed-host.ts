@@ -85,6 +85,12 @@ export class FollowedHost {
     };
   }
 
+  /** Its Docker client and registrator while it is connected (a scale places web replicas there). */
+  connection(): { docker: Dockerode; registrator: Registrator } | undefined {
+    if (this.state !== 'connected' || !this.docker || !this.registrator) return undefined;
+    return { docker: this.docker, registrator: this.registrator };
+  }
+
   /** What its registrator holds; nothing while the host is lost (its registrations are out of Consul). */
   status(): RegistratorStatus | undefined {
     if (!this.registrator || this.state === 'lost') return undefined;

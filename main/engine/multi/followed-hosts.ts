@@ -4,19 +4,35 @@
  * (followed-host.ts). This composes them: starts and stops them, and gives the status one list of
  * registrations (the local ones first) and one line per endpoint.
  */
-import type { DockerHostView } from '../../../contract/index.js';
+import { Emitter, type DockerHostView } from '../../../contract/index.js';
 import type { RegistratorStatus } from '../registrator/registrator.js';
 import { FollowedHost, type FollowedHostOptions } from './followed-host.js';
 import type { FollowedHostSpec } from './docker-host-spec.js';
+import { LOCAL_HOST_NAME } from './host-meta.js';
 
-/** What the local endpoint is called in `dt-host` and the status. */
-export const LOCAL_HOST_NAME = 'local';
+export { LOCAL_HOST_NAME };
 
 export class FollowedHosts {
   private readonly hosts: FollowedHost[];
 
+  /** A followed host connected, was lost, or its registrations changed. */
+  private readonly changed = new Emitter<void>();
+
   constructor(specs: readonly FollowedHostSpec[], shared: Omit<FollowedHostOptions, 'spec'>) {
-    this.hosts = specs.map((spec) => new FollowedHost({ ...shared, spec }));
+    const changed = (): void => {
+      this.changed.emit();
+      shared.changed();
+    };
+    this.hosts = specs.map((spec) => new FollowedHost({ ...shared, spec, changed }));
+  }
+
+  /** Every followed host, in the order given (connected or not). */
+  list(): readonly FollowedHost[] {
+    return this.hosts;
+  }
+
+  onChange(listener: () => void): () => void {
+    return this.changed.on(listener);
   }
 
   get size(): number {

@@ -255,6 +255,11 @@ export class Stack {
     const taken = new Set((await this.containers('web')).map((c) => c.index));
     const indices: number[] = [];
     for (let i = 1; indices.length < count; i++) if (!taken.has(i)) indices.push(i);
+    return this.addWebAt(indices);
+  }
+
+  /** Creates and starts web containers with these indices (free ones: several hosts share the numbering). */
+  addWebAt(indices: readonly number[]): Promise<Dockerode.Container[]> {
     return Promise.all(
       indices.map(async (index) => {
         const container = await this.create({

@@ -106,8 +106,8 @@ export interface DashboardStore {
   start(): Promise<void>;
   stop(): void;
   refreshStatus(): Promise<void>;
-  /** Scales the demo's `web`, or another scale target (`<project>/<service>`). */
-  scale(count: number, target?: string): Promise<boolean>;
+  /** Scales the demo's `web`, or another scale target (`<project>/<service>`); `host` places new web replicas. */
+  scale(count: number, target?: string, host?: string): Promise<boolean>;
   startTraffic(request: TrafficRequest): Promise<boolean>;
   stopTraffic(): Promise<boolean>;
   loadTemplate(): Promise<void>;
@@ -255,11 +255,11 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     }
   }
 
-  function scale(count: number, target = 'web'): Promise<boolean> {
+  function scale(count: number, target = 'web', host?: string): Promise<boolean> {
     state.scale.target = count;
     return act(
       state.scale,
-      () => api.scale({ service: target, count }),
+      () => api.scale({ service: target, count, ...(host ? { host } : {}) }),
       (result) => (state.scale.last = result),
       true,
     );

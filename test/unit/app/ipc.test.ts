@@ -57,7 +57,7 @@ describe('IPC handlers', () => {
   it('forward a good scale request and wrap the answer', async () => {
     const { engine, call } = await setup();
     const reply = await call('scale', DASHBOARD, { service: 'web', count: 3 });
-    expect(engine.scaler.scale).toHaveBeenCalledWith('web', 3);
+    expect(engine.scaler.scale).toHaveBeenCalledWith('web', 3, undefined);
     expect(reply).toEqual({
       result: { service: 'web', desired: 3, running: 3, superseded: false, warnings: [] },
     });
@@ -80,7 +80,7 @@ describe('IPC handlers', () => {
       "service must be web (the demo's) or a Compose service as <project>/<service>; got nothing.",
     ],
     [{ service: 'web', count: 1, extra: true }, 'does not take "extra".'],
-    [null, 'needs {service, count}; got null.'],
+    [null, 'needs {service, count, host?}; got null.'],
   ])('refuse scale(%j) with the contract validator’s message', async (request, message) => {
     const { engine, call } = await setup();
     expect(await call('scale', DASHBOARD, request)).toEqual({

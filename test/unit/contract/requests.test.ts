@@ -140,3 +140,25 @@ describe('the others', () => {
     expect(() => parseRequest('getStatus', {})).toThrow('getStatus: takes no arguments; got {}.');
   });
 });
+
+describe('scale: placement (several engines)', () => {
+  it('carries a host name or spread for the demo web', () => {
+    expect(parseRequest('scale', { service: 'web', count: 2, host: 'second' })).toEqual({
+      service: 'web',
+      count: 2,
+      host: 'second',
+    });
+    expect(parseRequest('scale', { service: 'web', count: 4, host: 'spread' })).toMatchObject({
+      host: 'spread',
+    });
+  });
+
+  it('refuses a host that cannot be a name, and any host for a Compose service', () => {
+    expect(refusal(() => parseRequest('scale', { service: 'web', count: 2, host: 'a b' })).message).toMatch(
+      /host must be a Docker host's name .* or spread; got "a b"/,
+    );
+    expect(
+      refusal(() => parseRequest('scale', { service: 'shop/web', count: 2, host: 'local' })).message,
+    ).toMatch(/"shop\/web" is scaled on the local Docker engine only .*: leave out host/);
+  });
+});

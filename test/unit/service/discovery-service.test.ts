@@ -18,7 +18,7 @@ describe('the application service', () => {
     expect(status.state).toBe('ready');
     expect(phases).toEqual(['starting', 'ready']);
     await service.call('scale', { service: 'web', count: 2 });
-    expect(engine.scaler.scale).toHaveBeenCalledWith('web', 2);
+    expect(engine.scaler.scale).toHaveBeenCalledWith('web', 2, undefined);
     await service.startDemo(); // already running: no second start
     expect(engine.start).toHaveBeenCalledOnce();
   });
