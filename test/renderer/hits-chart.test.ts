@@ -1,5 +1,5 @@
 import { flushPromises } from '@vue/test-utils';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LiveLineConfig } from '../../renderer/src/charts/line-chart';
 import HitsChart from '../../renderer/src/components/HitsChart.vue';
 import { backendHits, createApiStub, hitsSnapshot } from '../../renderer/src/test/api-stub';
@@ -30,13 +30,34 @@ vi.mock('../../renderer/src/charts/line-chart', () => ({
 
 const T0 = Date.UTC(2026, 10, 28, 10, 0, 0);
 
+// Animation frames on demand: the chart redraws in the frame after a push (once-per-frame.ts).
+let frames = new Map<number, FrameRequestCallback>();
+let frameIds = 0;
+function runFrames(): void {
+  const due = frames;
+  frames = new Map();
+  for (const callback of due.values()) callback(performance.now());
+}
+async function settle(): Promise<void> {
+  await flushPromises();
+  runFrames();
+}
+
 describe('Live hits chart', () => {
   beforeEach(() => {
     created.length = 0;
+    frames = new Map();
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
+      frames.set(++frameIds, callback);
+      return frameIds;
+    });
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
   });
+  afterEach(() => vi.unstubAllGlobals());
 
   it('follows chart.js guidance for live data', async () => {
     await mountWithStore(HitsChart, createApiStub());
+    runFrames();
     expect(created).toHaveLength(1);
     const options = created[0]!.config.options!;
     expect(options.animation).toBe(false);
@@ -45,6 +66,8 @@ describe('Live hits chart', () => {
     expect(options.scales?.x).toMatchObject({ type: 'linear', min: -59, max: 0 });
     expect(options.scales?.y).toMatchObject({ type: 'linear', min: 0 });
     expect(options.elements?.point?.radius).toBe(0);
+    expect(options.spanGaps).toBe(true);
+    expect(options.scales?.x?.ticks).toMatchObject({ minRotation: 0, maxRotation: 0 });
   });
 
   it('gives each backend a 60-point series and updates in place without re-creating the chart', async () => {
@@ -52,6 +75,7 @@ describe('Live hits chart', () => {
       hits: hitsSnapshot(T0, [backendHits('172.18.0.5:80', [1, 2, 3]), backendHits('172.18.0.6:80', [4])]),
     });
     const { wrapper } = await mountWithStore(HitsChart, api);
+    runFrames();
     const chart = created[0]!;
     const datasets = chart.data.datasets;
     expect(datasets.map((d) => d.label)).toEqual(['172.18.0.5:80', '172.18.0.6:80']);
@@ -72,7 +96,7 @@ describe('Live hits chart', () => {
         backendHits('172.18.0.7:80', [6]),
       ]),
     );
-    await flushPromises();
+    await settle();
     expect(created).toHaveLength(1);
     expect(chart.update.mock.calls.length).toBe(updatesBefore + 1);
     expect(chart.update).toHaveBeenLastCalledWith('none');
@@ -93,12 +117,13 @@ describe('Live hits chart', () => {
   it('keeps a backend colour stable while others come and go', async () => {
     const api = createApiStub({ hits: hitsSnapshot(T0, [backendHits('172.18.0.6:80', [1])]) });
     await mountWithStore(HitsChart, api);
+    runFrames();
     const chart = created[0]!;
     const color = chart.data.datasets[0]!.borderColor;
     api.pushHits(
       hitsSnapshot(T0 + 1000, [backendHits('172.18.0.5:80', [1]), backendHits('172.18.0.6:80', [1, 1])]),
     );
-    await flushPromises();
+    await settle();
     expect(chart.data.datasets.find((d) => d.label === '172.18.0.6:80')!.borderColor).toBe(color);
   });
 
@@ -106,6 +131,7 @@ describe('Live hits chart', () => {
     // 14 backends: 10.0.0.1 the busiest (14/s) … 10.0.0.14 the quietest (1/s).
     const backends = Array.from({ length: 14 }, (_, i) => backendHits(`10.0.0.${i + 1}:80`, [1, 14 - i]));
     const { wrapper } = await mountWithStore(HitsChart, createApiStub({ hits: hitsSnapshot(T0, backends) }));
+    runFrames();
     const chart = created[0]!;
     const labels = chart.data.datasets.map((d) => d.label);
     expect(labels).toHaveLength(11);
@@ -122,7 +148,26 @@ describe('Live hits chart', () => {
   it('draws eleven backends as eleven lines: an "others" line never stands for one', async () => {
     const backends = Array.from({ length: 11 }, (_, i) => backendHits(`10.0.1.${i + 1}:80`, [i + 1]));
     const { wrapper } = await mountWithStore(HitsChart, createApiStub({ hits: hitsSnapshot(T0, backends) }));
+    runFrames();
     expect(created[0]!.data.datasets).toHaveLength(11);
     expect(wrapper.find('[data-test="legend-others"]').exists()).toBe(false);
+  });
+
+  it('redraws once, in the next animation frame, for all the pushes that came before it', async () => {
+    const api = createApiStub({ hits: hitsSnapshot(T0, [backendHits('172.18.0.5:80', [1])]) });
+    await mountWithStore(HitsChart, api);
+    runFrames();
+    const chart = created[0]!;
+    const before = chart.update.mock.calls.length;
+    for (let n = 1; n <= 3; n++)
+      api.pushHits(hitsSnapshot(T0 + n * 1000, [backendHits('172.18.0.5:80', [n])]));
+    await flushPromises();
+    // The pushes' own tasks do not draw.
+    expect(chart.update.mock.calls.length).toBe(before);
+    runFrames();
+    expect(chart.update.mock.calls.length).toBe(before + 1);
+    expect(chart.data.datasets[0]!.data.slice(-3).map((p) => p.y)).toEqual([1, 2, 3]);
+    runFrames();
+    expect(chart.update.mock.calls.length).toBe(before + 1);
   });
 });
