@@ -170,4 +170,31 @@ describe('Live hits chart', () => {
     runFrames();
     expect(chart.update.mock.calls.length).toBe(before + 1);
   });
+
+  it('keeps its datasets when the busiest ten change, handing a dropped one to a newcomer', async () => {
+    // 14 backends, 10.0.2.1 the busiest; then the order turns round.
+    const ranked = (at: number, reverse: boolean) =>
+      hitsSnapshot(
+        at,
+        Array.from({ length: 14 }, (_, i) => backendHits(`10.0.2.${i + 1}:80`, [reverse ? i + 1 : 14 - i])),
+      );
+    const api = createApiStub({ hits: ranked(T0, false) });
+    const { store } = await mountWithStore(HitsChart, api);
+    runFrames();
+    const chart = created[0]!;
+    const before = [...chart.data.datasets];
+    api.pushHits(ranked(T0 + 1000, true));
+    await settle();
+    const after = chart.data.datasets;
+    expect(after).toHaveLength(11);
+    expect(new Set(after)).toEqual(new Set(before));
+    const lines = after.filter((d) => !d.label!.startsWith('\u0000'));
+    expect(lines.map((d) => d.label).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `10.0.2.${i + 5}:80`).sort(),
+    );
+    for (const d of lines) {
+      expect(d.borderColor).toBe(store.colors.colorOf(d.label!));
+      expect(d.data.at(-1)!.y).toBe(Number(/\.(\d+):80$/.exec(d.label!)![1]));
+    }
+  });
 });
