@@ -55,6 +55,17 @@ function describe(event: TraceEvent): string {
   return event.name;
 }
 
+/** All the page's main-thread tasks in the trace: wall time and CPU time (load-independent work). */
+export function mainThreadTotals(file: string): { tasks: number; wallMs: number; cpuMs: number } {
+  const all = summarizeTrace(file, 0);
+  const sum = (f: (t: LongTaskSummary) => number): number => Math.round(all.reduce((a, t) => a + f(t), 0));
+  return {
+    tasks: all.length,
+    wallMs: sum((t) => t.durationMs),
+    cpuMs: sum((t) => t.durationMs - t.offCpuMs),
+  };
+}
+
 export function summarizeTrace(file: string, thresholdMs = 50): LongTaskSummary[] {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
@@ -156,6 +167,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`@${t.startMs} ms: ${t.durationMs} ms (off CPU ${t.offCpuMs} ms)`);
     for (const s of t.steps) console.log(`    ${s.ms} ms  ${s.what}`);
   }
+  const totals = mainThreadTotals(file);
+  console.log(`main thread: ${totals.tasks} tasks, ${totals.wallMs} ms wall, ${totals.cpuMs} ms on the CPU`);
   console.log(`${tasks.length} tasks ≥ threshold; the functions with the most time in them (inclusive):`);
   for (const f of hotFunctions(file, tasks)) console.log(`    ${f.ms} ms  ${f.what}`);
 }
