@@ -30,17 +30,19 @@ vi.mock('../../renderer/src/charts/line-chart', () => ({
 
 const T0 = Date.UTC(2026, 10, 28, 10, 0, 0);
 
-// Animation frames on demand: the chart redraws in the frame after a push (once-per-frame.ts).
+// Animation frames on demand: the chart redraws in a task right after the frame that follows a
+// push (once-per-frame.ts); runFrames runs the pending frames, then lets that task run.
 let frames = new Map<number, FrameRequestCallback>();
 let frameIds = 0;
-function runFrames(): void {
+async function runFrames(): Promise<void> {
   const due = frames;
   frames = new Map();
   for (const callback of due.values()) callback(performance.now());
+  await new Promise((resolve) => setTimeout(resolve, 0));
 }
 async function settle(): Promise<void> {
   await flushPromises();
-  runFrames();
+  await runFrames();
 }
 
 describe('Live hits chart', () => {
@@ -57,7 +59,7 @@ describe('Live hits chart', () => {
 
   it('follows chart.js guidance for live data', async () => {
     await mountWithStore(HitsChart, createApiStub());
-    runFrames();
+    await runFrames();
     expect(created).toHaveLength(1);
     const options = created[0]!.config.options!;
     expect(options.animation).toBe(false);
@@ -75,7 +77,7 @@ describe('Live hits chart', () => {
       hits: hitsSnapshot(T0, [backendHits('172.18.0.5:80', [1, 2, 3]), backendHits('172.18.0.6:80', [4])]),
     });
     const { wrapper } = await mountWithStore(HitsChart, api);
-    runFrames();
+    await runFrames();
     const chart = created[0]!;
     const datasets = chart.data.datasets;
     expect(datasets.map((d) => d.label)).toEqual(['172.18.0.5:80', '172.18.0.6:80']);
@@ -117,7 +119,7 @@ describe('Live hits chart', () => {
   it('keeps a backend colour stable while others come and go', async () => {
     const api = createApiStub({ hits: hitsSnapshot(T0, [backendHits('172.18.0.6:80', [1])]) });
     await mountWithStore(HitsChart, api);
-    runFrames();
+    await runFrames();
     const chart = created[0]!;
     const color = chart.data.datasets[0]!.borderColor;
     api.pushHits(
@@ -131,7 +133,7 @@ describe('Live hits chart', () => {
     // 14 backends: 10.0.0.1 the busiest (14/s) … 10.0.0.14 the quietest (1/s).
     const backends = Array.from({ length: 14 }, (_, i) => backendHits(`10.0.0.${i + 1}:80`, [1, 14 - i]));
     const { wrapper } = await mountWithStore(HitsChart, createApiStub({ hits: hitsSnapshot(T0, backends) }));
-    runFrames();
+    await runFrames();
     const chart = created[0]!;
     const labels = chart.data.datasets.map((d) => d.label);
     expect(labels).toHaveLength(11);
@@ -148,26 +150,30 @@ describe('Live hits chart', () => {
   it('draws eleven backends as eleven lines: an "others" line never stands for one', async () => {
     const backends = Array.from({ length: 11 }, (_, i) => backendHits(`10.0.1.${i + 1}:80`, [i + 1]));
     const { wrapper } = await mountWithStore(HitsChart, createApiStub({ hits: hitsSnapshot(T0, backends) }));
-    runFrames();
+    await runFrames();
     expect(created[0]!.data.datasets).toHaveLength(11);
     expect(wrapper.find('[data-test="legend-others"]').exists()).toBe(false);
   });
 
-  it('redraws once, in the next animation frame, for all the pushes that came before it', async () => {
+  it('redraws once, right after the next animation frame, for all the pushes that came before it', async () => {
     const api = createApiStub({ hits: hitsSnapshot(T0, [backendHits('172.18.0.5:80', [1])]) });
     await mountWithStore(HitsChart, api);
-    runFrames();
+    await runFrames();
     const chart = created[0]!;
     const before = chart.update.mock.calls.length;
     for (let n = 1; n <= 3; n++)
       api.pushHits(hitsSnapshot(T0 + n * 1000, [backendHits('172.18.0.5:80', [n])]));
     await flushPromises();
-    // The pushes' own tasks do not draw.
+    // The pushes' own tasks do not draw, nor does the frame itself.
     expect(chart.update.mock.calls.length).toBe(before);
-    runFrames();
+    expect(frames.size).toBe(1);
+    for (const callback of frames.values()) callback(performance.now());
+    frames = new Map();
+    expect(chart.update.mock.calls.length).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(chart.update.mock.calls.length).toBe(before + 1);
     expect(chart.data.datasets[0]!.data.slice(-3).map((p) => p.y)).toEqual([1, 2, 3]);
-    runFrames();
+    await runFrames();
     expect(chart.update.mock.calls.length).toBe(before + 1);
   });
 
@@ -180,7 +186,7 @@ describe('Live hits chart', () => {
       );
     const api = createApiStub({ hits: ranked(T0, false) });
     const { store } = await mountWithStore(HitsChart, api);
-    runFrames();
+    await runFrames();
     const chart = created[0]!;
     const before = [...chart.data.datasets];
     api.pushHits(ranked(T0 + 1000, true));
