@@ -7,7 +7,8 @@
  * frame (the store's update plus Vue's render). Saves docs/dashboard-100.png (light theme).
  *
  * `npx tsx bench/dashboard-at-scale.ts` alone (needs `npm run build`, `npm run test:env`), or as a
- * stage of `npm run bench`. Bounded: every wait has a deadline, traffic a duration.
+ * stage of `npm run bench` (DT_TRACE=FILE also records a Chromium trace of the live window, for
+ * test/support/long-task-trace.ts). Bounded: every wait has a deadline, traffic a duration.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { freePort } from '../test/support/ports.js';
 import type { BenchStage } from './stage.js';
 import { summarize, type Summary } from './stats.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/chromium.js';
+import { traceIfAsked } from '../test/support/long-task-trace.js';
 
 export interface DashboardAtScale {
   backends: number;
@@ -142,6 +144,7 @@ export async function measureDashboardAtScale(
     // Through the scale step too (it can take minutes on 2 cores); stopped explicitly below.
     const seconds = Math.ceil(liveMs / 1000) + 300;
     await client.call('startTraffic', { ratePerSecond: 100, durationSeconds: seconds });
+    const stopTrace = await traceIfAsked(browser, page);
     await page.evaluate('window.__dtProbe.recording = true');
     const windowStart = performance.now();
     await sleep(liveMs / 4);
@@ -151,6 +154,7 @@ export async function measureDashboardAtScale(
     const left = liveMs - (performance.now() - windowStart);
     if (left > 0) await sleep(left);
     await page.evaluate('window.__dtProbe.recording = false');
+    await stopTrace();
     const windowMs = Math.round(performance.now() - windowStart);
     const traffic = await client.call('getTraffic');
     const readout = await page.evaluate<ProbeReadout>('window.__dtProbe');

@@ -4,8 +4,11 @@
  * (test/support/dashboard-probes.ts). The stand-in load test asserts on it; run it alone to
  * measure while working on the renderer:
  *
- *   npx tsx test/e2e/dashboard-load.ts [backends=100] [seconds=10] [cpuThrottle=1]
+ *   npx tsx test/e2e/dashboard-load.ts [backends=100] [seconds=10] [cpuThrottle=1] [scaleStep=0] [rps]
  *
+ * (scaleStep=1: 100 → 90 → 100 under the page, so timeline pushes arrive too; rps=137: uneven
+ * traffic, each row's rate and share move every second, as through the real LB; DT_TRACE=FILE
+ * records a Chromium trace of the window for test/support/long-task-trace.ts)
  * (builds the renderer first; DT_SKIP_RENDERER_BUILD=1 uses renderer/dist as it is).
  */
 import { fileURLToPath } from 'node:url';
@@ -15,6 +18,7 @@ import { summarize, type Summary } from '../../bench/stats.js';
 import { PAGE_PROBES, recordProbes } from '../support/dashboard-probes.js';
 import { startFakeEngine } from './fake-engine.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
+import { traceIfAsked } from '../support/long-task-trace.js';
 
 const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const distDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -40,11 +44,18 @@ export async function measureDashboardLoad(options: {
   liveMs: number;
   /** Chromium's CPU throttling (2 = half speed): a slower machine than this one, or a busier page. */
   cpuThrottle?: number;
+  /** Scale to N − 10 a quarter into the window and back to N at half, as the bench does. */
+  scaleStep?: boolean;
+  /**
+   * Requests a second (default N: one per backend each second). Not a multiple of N, it makes
+   * each backend's rate and share move every second, as real traffic through the LB does.
+   */
+  requestsPerSecond?: number;
 }): Promise<DashboardLoad> {
   const engine = await startFakeEngine(distDir, 'load-token', {
     backends: options.backends,
     // Every backend gets hits every second, as at the bench's 100 requests/s over 100 backends.
-    requestsPerSecond: Math.max(6, options.backends),
+    requestsPerSecond: options.requestsPerSecond ?? Math.max(6, options.backends),
     statusEverySecond: true,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -67,7 +78,16 @@ export async function measureDashboardLoad(options: {
     }
     // Let the first full render and the chart's creation pass: the live updates are measured.
     await new Promise((resolve) => setTimeout(resolve, 1500));
+    const stopTrace = await traceIfAsked(browser, page);
+    const steps = options.scaleStep
+      ? [
+          setTimeout(() => engine.scale(options.backends - 10), options.liveMs / 4),
+          setTimeout(() => engine.scale(options.backends), options.liveMs / 2),
+        ]
+      : [];
     const readout = await recordProbes(page, options.liveMs);
+    steps.forEach((step) => clearTimeout(step));
+    await stopTrace();
     const round = (v: number): number => Math.round(v * 10) / 10;
     return {
       backends: options.backends,
@@ -93,7 +113,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const backends = Number(process.argv[2] ?? 100);
   const seconds = Number(process.argv[3] ?? 10);
   const cpuThrottle = Number(process.argv[4] ?? 1);
+  const scaleStep = process.argv[5] === '1';
+  const requestsPerSecond = process.argv[6] ? Number(process.argv[6]) : undefined;
   if (!process.env.DT_SKIP_RENDERER_BUILD) await buildRenderer();
-  const load = await measureDashboardLoad({ backends, liveMs: seconds * 1000, cpuThrottle });
+  const load = await measureDashboardLoad({
+    backends,
+    liveMs: seconds * 1000,
+    cpuThrottle,
+    scaleStep,
+    requestsPerSecond,
+  });
   console.log(JSON.stringify(load, null, 2));
 }

@@ -23,6 +23,8 @@ export interface FakeEngine {
   url: string;
   token: string;
   scaleCalls: number[];
+  /** Scales as the dashboard's scale card would (the load tool's scale step under the page). */
+  scale(count: number): void;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,13 @@ export async function startFakeEngine(
       sincePreviousMs: 12,
     });
   };
+  /** A container's deregistration and stop (a scale down). */
+  const stopped = (n: number): void => {
+    const at = Date.now();
+    const containerId = `container-${n}`;
+    timeline.push({ seq: ++seq, at, kind: 'deregistered', message: 'deregistered', containerId });
+    timeline.push({ seq: ++seq, at: at + 5, kind: 'container-stopped', message: 'stopped', containerId });
+  };
   // The backends running from the start have their chains too (the first one's is older than the page).
   for (let n = 2; n <= count; n++) started(n);
 
@@ -144,6 +153,11 @@ export async function startFakeEngine(
       const before = count;
       count = wanted;
       for (let n = before + 1; n <= count; n++) started(n);
+      for (let n = before; n > count; n--) stopped(n);
+      // Each step renders and reloads once, as the real engine's render loop does.
+      const at = Date.now();
+      timeline.push({ seq: ++seq, at, kind: 'template-rendered', message: 'rendered' });
+      timeline.push({ seq: ++seq, at: at + 20, kind: 'lb-reloaded', message: 'reloaded' });
       changed.emit('timeline');
       changed.emit('status');
       return { service: 'web', desired: count, running: count, superseded: false, warnings: [] };
@@ -191,6 +205,7 @@ export async function startFakeEngine(
     url: `http://127.0.0.1:${port}`,
     token,
     scaleCalls,
+    scale: (wanted) => void handlers.scale?.({ service: 'web', count: wanted }),
     close: async () => {
       clearInterval(tick);
       push.close();

@@ -55,6 +55,24 @@ describe('pushes at 100 backends', () => {
     expect(row.findAll('td')[5]!.text()).toBe('9');
   });
 
+  it('re-renders no backend row when the shares move below the shown precision (traffic through the LB)', async () => {
+    // Under traffic each push brings every share again, a little different: 1.0%, 0.98%, 1.02%…
+    const drifting = (at: number, drift: number) =>
+      hitsSnapshot(
+        at,
+        Array.from({ length: N }, (_, i) =>
+          backendHits(`172.18.0.${i + 5}:80`, [1], { share: 1 / N + (i % 2 ? drift : -drift) }),
+        ),
+      );
+    const api = createApiStub({ status: status(), hits: drifting(Date.now(), 0) });
+    const { wrapper, i18n } = await mountWithStore(BackendsTable, api);
+    const time = vi.spyOn(formatters(i18n.language.formatLocale), 'time');
+    api.pushHits(drifting(Date.now() + 1000, 0.0002));
+    await flushPromises();
+    expect(time).not.toHaveBeenCalled();
+    expect(wrapper.findAll('[data-test="backend-row"]')[1]!.findAll('td')[6]!.text()).toBe('1%');
+  });
+
   it('does not re-render the timeline’s container chains on a status push with the same names', async () => {
     const events: TimelineEvent[] = Array.from({ length: N }, (_, i) => [
       {

@@ -27,46 +27,6 @@ import { HitsSeries } from './hits-series';
 
 export const MAX_TIMELINE_EVENTS = 500;
 
-const STATUS_CHANGING_KINDS = new Set<TimelineEvent['kind']>([
-  'container-started',
-  'container-stopped',
-  'registered',
-  'deregistered',
-  'template-rendered',
-  'template-error',
-  'lb-reloaded',
-  'lb-error',
-  'docker-up',
-  'docker-down',
-  'consul-up',
-  'consul-down',
-  'consul-leader',
-  'consul-member',
-]);
-
-/** Runs `task` now, or once more right after the running one ends; never two at a time. */
-function coalesced(task: () => Promise<void>): { request(): void } {
-  let running = false;
-  let again = false;
-  const run = async (): Promise<void> => {
-    running = true;
-    try {
-      do {
-        again = false;
-        await task();
-      } while (again);
-    } finally {
-      running = false;
-    }
-  };
-  return {
-    request() {
-      if (running) again = true;
-      else void run();
-    },
-  };
-}
-
 export interface ActionState {
   pending: boolean;
   /** The engine's error: its code picks the localized hint, its message is the detail. */
@@ -174,15 +134,13 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     if (fresh.length === 0) return;
     const merged = [...state.timeline, ...fresh];
     state.timeline = merged.length > MAX_TIMELINE_EVENTS ? merged.slice(-MAX_TIMELINE_EVENTS) : merged;
-    if (fresh.some((event) => STATUS_CHANGING_KINDS.has(event.kind))) statusRefresh.request();
+    /*
+     * No status re-read here: every timeline event marks the engine's status changed, and each
+     * transport hands us the status before the events (the push hub's flush and attach, and the
+     * polling fallback, read the status first). Reading it again after each push was a GET of
+     * the whole status per second during a scale step at 100 backends, and a second full render.
+     */
   }
-
-  /**
-   * A step that changes the status (a refused config, a reload, a registration) may reach us as
-   * a timeline event before, or without, a status push: read the status then, at most one
-   * request in flight and one queued, so that the views never show a stale state.
-   */
-  const statusRefresh = coalesced(() => refreshStatus());
 
   async function refreshStatus(): Promise<void> {
     const reply = await api.getStatus();
