@@ -3,15 +3,13 @@
  * "connected" means the TCP connection opened, whatever the backend does next. A backend that
  * accepts late (still loading) or never closes on the client's EOF must not hold the probe.
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execInContainer } from '../../main/engine/docker/exec.js';
-import { LbController } from '../../main/engine/lb/lb-controller.js';
+import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import { parseProbeOutput, probeScript } from '../../main/engine/lb/lb-probe.js';
-import { Stack } from '../../main/engine/stack/stack.js';
-import { Timeline } from '../../main/engine/timeline.js';
 import { TestResources } from '../support/docker-fixtures.js';
-import { removeTestStack, testEngineConfig } from '../support/engine-fixture.js';
+import { startTestLb, type TestLb } from '../support/lb-fixture.js';
 
 /** Listens on port 80 and never accepts: the kernel completes the connection, the process never answers or closes. */
 const SILENT_BACKEND = [
@@ -23,18 +21,15 @@ const SILENT_BACKEND = [
 
 describe('the LB probe (real nginx LB image)', () => {
   const resources = new TestResources();
-  let project: string;
+  let testLb: TestLb;
   let lbContainer: Dockerode.Container;
   let lb: LbController;
   let silent: string;
 
   beforeAll(async () => {
-    const config = await testEngineConfig();
-    project = config.project;
-    const stack = new Stack(new Dockerode(), config);
-    const network = await stack.ensureNetwork();
-    lbContainer = await stack.createLb();
-    lb = new LbController(lbContainer, new Timeline());
+    testLb = await startTestLb();
+    ({ container: lbContainer, lb } = testLb);
+    const network = testLb.network;
     const backend = await resources.run({ network, cmd: SILENT_BACKEND });
     const info = await backend.inspect();
     silent = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
@@ -46,9 +41,8 @@ describe('the LB probe (real nginx LB image)', () => {
   });
 
   afterAll(async () => {
-    lb?.close();
     await resources.cleanup();
-    await removeTestStack(undefined, project);
+    await testLb?.remove();
   });
 
   it('answers "connected" at once for a backend that never accepts or closes, over the supervisor’s line', async () => {

@@ -4,14 +4,13 @@
  * To tell a skipped check from a passed one, the test breaks the file `nginx -t` reads
  * (the candidate's main config): a checked apply is then refused, a swap still goes live.
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execInContainer } from '../../main/engine/docker/exec.js';
-import { LbController } from '../../main/engine/lb/lb-controller.js';
+import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import { CANDIDATE_CONF, mainConfig } from '../../main/engine/lb/nginx-files.js';
-import { Stack } from '../../main/engine/stack/stack.js';
-import { Timeline } from '../../main/engine/timeline.js';
-import { removeTestStack, testEngineConfig } from '../support/engine-fixture.js';
+import type { Timeline } from '../../main/engine/timeline.js';
+import { startTestLb, type TestLb } from '../support/lb-fixture.js';
 
 /** Backends inside the LB itself (ports 8081…), each answering its own name, behind one upstream. */
 function config(backends: readonly number[], extra = ''): string {
@@ -25,25 +24,19 @@ function config(backends: readonly number[], extra = ''): string {
 }
 
 describe('configs that only change backend addresses (real nginx)', () => {
-  let project: string;
+  let testLb: TestLb;
   let lbUrl: string;
   let container: Dockerode.Container;
   let lb: LbController;
-  const timeline = new Timeline();
+  let timeline: Timeline;
 
   beforeAll(async () => {
-    const engineConfig = await testEngineConfig();
-    project = engineConfig.project;
-    lbUrl = `http://127.0.0.1:${engineConfig.lbPort}/`;
-    const stack = new Stack(new Dockerode(), engineConfig);
-    await stack.ensureNetwork();
-    container = await stack.createLb();
-    lb = new LbController(container, timeline, { reloadTimeoutMs: 2000 });
+    testLb = await startTestLb({ reloadTimeoutMs: 2000 });
+    ({ url: lbUrl, container, lb, timeline } = testLb);
   });
 
   afterAll(async () => {
-    lb?.close();
-    await removeTestStack(undefined, project);
+    await testLb?.remove();
   });
 
   /** The answers of `count` requests in a row (bounded: each within 2 s). */

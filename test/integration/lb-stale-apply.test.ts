@@ -3,39 +3,30 @@
  * later, after a newer config went live by docker exec. It must not replace
  * the newer config (real nginx in the local LB image).
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execInContainer } from '../../main/engine/docker/exec.js';
-import { LbController } from '../../main/engine/lb/lb-controller.js';
+import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import { SUPERVISOR_SCRIPT } from '../../main/engine/lb/nginx-files.js';
-import { Stack } from '../../main/engine/stack/stack.js';
-import { Timeline } from '../../main/engine/timeline.js';
-import { removeTestStack, testEngineConfig } from '../support/engine-fixture.js';
+import { startTestLb, type TestLb } from '../support/lb-fixture.js';
 
 function answering(text: string): string {
   return `server {\n  listen 80 default_server;\n  location / { return 200 "${text}\\n"; }\n}\n`;
 }
 
 describe('stale LB applies (real nginx)', () => {
-  let project: string;
+  let testLb: TestLb;
   let lbUrl: string;
   let container: Dockerode.Container;
   let lb: LbController;
-  const timeline = new Timeline();
 
   beforeAll(async () => {
-    const config = await testEngineConfig();
-    project = config.project;
-    lbUrl = `http://127.0.0.1:${config.lbPort}/`;
-    const stack = new Stack(new Dockerode(), config);
-    await stack.ensureNetwork();
-    container = await stack.createLb();
-    lb = new LbController(container, timeline, { reloadTimeoutMs: 1000 });
+    testLb = await startTestLb({ reloadTimeoutMs: 1000 });
+    ({ url: lbUrl, container, lb } = testLb);
   });
 
   afterAll(async () => {
-    lb?.close();
-    await removeTestStack(undefined, project);
+    await testLb?.remove();
   });
 
   async function served(): Promise<string> {
