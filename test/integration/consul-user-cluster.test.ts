@@ -10,16 +10,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type Dockerode from 'dockerode';
 import type { Engine } from '../../main/engine/engine.js';
 import { formatStatus } from '../../main/cli/format-status.js';
 import { HEARTBEAT_DETECTION_MS } from '../../main/engine/consul/server-heartbeat.js';
-import { TestResources, uniqueName, waitForConsulLeader } from '../support/docker-fixtures.js';
+import { TestResources, waitForConsulLeader } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
-import { testImages } from '../support/images.js';
 import { loadThrough } from '../support/load-loop.js';
 import { freePort } from '../support/ports.js';
 import { refusedStart, stackOf } from '../support/refused-start.js';
+import { startUserConsulCluster, type ClusterServer } from '../support/user-consul-cluster.js';
 import { waitFor } from '../support/wait.js';
 
 /** The cluster runs with ACLs on (default deny): the engine, and these reads, need this token. */
@@ -40,40 +39,11 @@ interface HealthEntry {
 
 describe("the user's own Consul cluster given as several addresses, with ACLs (real Docker, Consul, nginx)", () => {
   const resources = new TestResources();
-  const servers: { name: string; url: string; container: Dockerode.Container }[] = [];
+  const servers: ClusterServer[] = [];
   let engine: Engine | undefined;
 
   beforeAll(async () => {
-    const network = await resources.network();
-    const prefix = uniqueName('dt-it-own');
-    const names = [1, 2, 3].map((i) => `${prefix}-${i}`);
-    for (const name of names) {
-      const port = await freePort();
-      const container = await resources.run({
-        image: testImages.consul,
-        name,
-        network,
-        cmd: [
-          'agent',
-          '-server',
-          '-bootstrap-expect=3',
-          `-node=${name}`,
-          ...names.filter((n) => n !== name).map((n) => `-retry-join=${n}`),
-          '-data-dir=/consul/data',
-          '-client',
-          '0.0.0.0',
-          '-hcl',
-          'performance { raft_multiplier = 1 }',
-          '-hcl',
-          `acl { enabled = true default_policy = "deny" tokens { master = "${token}" agent = "${token}" } }`,
-        ],
-        labels: { SERVICE_IGNORE: 'true' },
-        exposedPorts: ['8500/tcp'],
-        publish: { '8500/tcp': port },
-      });
-      servers.push({ name, url: `http://127.0.0.1:${port}`, container });
-    }
-    for (const server of servers) await waitForConsulLeader(server.url, 30_000);
+    servers.push(...(await startUserConsulCluster(resources, { token })));
     ({ engine } = await startTestEngine({
       webCount: 2,
       consulAddress: servers.map((s) => s.url.replace('http://', '')).join(','),

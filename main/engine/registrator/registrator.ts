@@ -21,6 +21,7 @@ import { ConsulLiveness } from '../consul/consul-liveness.js';
 import { DockerEventFollower, type ContainerEvent } from '../docker/docker-events.js';
 import { containerName, hasDockerHealthcheck, type ContainerFacts } from './container-facts.js';
 import { containerOrigin, type ContainerOrigin } from './container-origin.js';
+import { CATALOG_CONFIRM_LIMITS, confirmInCatalog } from './catalog-confirm.js';
 import { OpGate } from './op-gate.js';
 import {
   CONTAINER_META_KEY,
@@ -118,6 +119,8 @@ export class Registrator {
   /** Containers being scaled away: deregistered, and not registered again until destroyed. */
   private readonly draining = new Set<string>();
   private resyncTimer: NodeJS.Timeout | undefined;
+  /** The wait for the catalog after a restore (catalog-confirm.ts); a newer restore replaces it. */
+  private confirming: AbortController | undefined;
   private running = false;
   private dockerState: RegistratorStatus['docker'] = { connected: false };
   private consulState: RegistratorStatus['consul'] = { connected: false };
@@ -174,6 +177,7 @@ export class Registrator {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.resyncTimer);
+    this.confirming?.abort();
     this.unsubscribeLiveness?.();
     if (this.ownsLiveness) this.liveness.stop();
     await this.follower.stop();
@@ -308,9 +312,54 @@ export class Registrator {
       this.emitChange();
       if (this.restoring) {
         this.restoring = false;
-        this.restored.emit();
+        // Outside the gate: the wait must not hold Docker events back.
+        void this.restoreOnceInCatalog();
       }
     });
+  }
+
+  /** `restored` once the catalog lists what the agent was given (or the wait's bound is reached). */
+  private async restoreOnceInCatalog(): Promise<void> {
+    this.confirming?.abort();
+    const confirming = new AbortController();
+    this.confirming = confirming;
+    const result = await confirmInCatalog({
+      consul: this.consul,
+      ids: () => [...this.registered.values()].flat().map((s) => s.id),
+      resend: (ids) => this.resend(ids),
+      signal: confirming.signal,
+    });
+    if (result.state === 'aborted' || this.confirming !== confirming || !this.running) return;
+    this.confirming = undefined;
+    if (result.state === 'timed-out')
+      this.timeline.record({
+        kind: 'warning',
+        message: `Consul's catalog still lacks ${result.missing.length} registration(s) ${CATALOG_CONFIRM_LIMITS.boundMs / 1000} s after they were put back on the agent (${result.missing.slice(0, 3).join(', ')}${result.missing.length > 3 ? ', …' : ''}); the config follows the catalog as it is`,
+      });
+    this.restored.emit();
+  }
+
+  /** Puts registrations on the agent again, unchanged (the agent syncs its changes again). */
+  private async resend(ids: readonly string[]): Promise<void> {
+    const wanted = new Set(ids);
+    // A check registered again starts over (critical, or its initial status): keep the status it has.
+    const checks = (await this.consulCall(() => this.consul.agent.check.list())) as Record<
+      string,
+      { ServiceID?: string; Status?: string }
+    >;
+    const statusOf = new Map(
+      Object.values(checks).flatMap((c) => (isCheckStatus(c.Status) ? [[c.ServiceID ?? '', c.Status]] : [])),
+    );
+    await Promise.all(
+      [...this.registered].map(([containerId]) =>
+        this.gate.forKey(containerId, async () => {
+          // Read again inside the gate: the container may have gone meanwhile.
+          for (const service of this.registered.get(containerId) ?? [])
+            if (wanted.has(service.id))
+              await this.consulCall(() => this.putOnAgent(service, statusOf.get(service.id)));
+        }),
+      ),
+    );
   }
 
   private onDockerEvent(event: ContainerEvent): void {
@@ -467,18 +516,21 @@ export class Registrator {
     }
   }
 
+  /** `checkStatus`: the status its check starts with (the one it has, when it is put back). */
+  private putOnAgent(service: RegisteredService, checkStatus?: CheckStatus): Promise<unknown> {
+    return this.consul.agent.service.register({
+      id: service.id,
+      name: service.name,
+      address: service.address,
+      port: service.port,
+      tags: service.tags,
+      meta: service.meta,
+      ...(service.check ? { check: toConsulCheck(service, checkStatus) } : {}),
+    });
+  }
+
   private async register(service: RegisteredService): Promise<void> {
-    await this.consulCall(() =>
-      this.consul.agent.service.register({
-        id: service.id,
-        name: service.name,
-        address: service.address,
-        port: service.port,
-        tags: service.tags,
-        meta: service.meta,
-        ...(service.check ? { check: toConsulCheck(service) } : {}),
-      }),
-    );
+    await this.consulCall(() => this.putOnAgent(service));
     service.registeredAt = Date.now();
     this.timeline.record({
       kind: 'registered',
@@ -545,7 +597,13 @@ export class Registrator {
   }
 }
 
-function toConsulCheck(service: RegisteredService): CheckOptions {
+type CheckStatus = 'passing' | 'warning' | 'critical';
+
+function isCheckStatus(status: string | undefined): status is CheckStatus {
+  return status === 'passing' || status === 'warning' || status === 'critical';
+}
+
+function toConsulCheck(service: RegisteredService, status = service.check?.status): CheckOptions {
   const check = service.check!;
   return {
     name: `${service.name} ${check.http ? 'HTTP' : 'TCP'} check`,
@@ -558,7 +616,7 @@ function toConsulCheck(service: RegisteredService): CheckOptions {
     ...(check.deregisterCriticalServiceAfter
       ? { deregistercriticalserviceafter: check.deregisterCriticalServiceAfter }
       : {}),
-    ...(check.status ? { status: check.status } : {}),
+    ...(status ? { status } : {}),
   };
 }
 
