@@ -37,6 +37,7 @@ import { assetPath } from './package-root.js';
 import { FollowedHosts, LOCAL_HOST_NAME } from './multi/followed-hosts.js';
 import { HOST_META_KEY } from './multi/host-meta.js';
 import { Registrator } from './registrator/registrator.js';
+import { VanishGuard } from './render/vanish-guard.js';
 import { ConsulTemplateData } from './render/consul-data.js';
 import { TemplateLoop } from './render/template-loop.js';
 import { Scaler } from './scaler.js';
@@ -271,10 +272,20 @@ export async function assemble(
     loops.push('LB channel', () => lb.close());
     // The data source wakes the loop, and the loop reads the data source: a late-bound reference.
     const loopRef: { current?: TemplateLoop } = {};
+    // Registrations of ours that leave Consul without our doing are put back, not rendered away.
+    const vanishGuard = new VanishGuard({
+      own: {
+        keptIds: () => registrator.keptServiceIds(),
+        onChange: (listener) => registrator.onChange(listener),
+      },
+      restore: () => void registrator.resync().catch(() => undefined),
+      record: (event) => timeline.record(event),
+    });
     const data = new ConsulTemplateData(
       consul,
       () => loopRef.current?.poke(),
       (message) => timeline.record({ kind: 'warning', message }),
+      vanishGuard,
     );
     loops.push('template data', () => data.close());
     // The LB joins the networks of the backends it routes, and routes only those it reaches.

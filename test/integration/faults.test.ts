@@ -120,6 +120,53 @@ describe('faults (real Docker, Consul, nginx)', () => {
     expect(engine.timeline.list().some((e) => e.message.includes('LB container was removed'))).toBe(true);
   });
 
+  it('puts back registrations that left Consul without the engine (removed by hand, as a leaving agent does), the LB serving all along', async () => {
+    const consulUrl = app.getStatus().consul.url;
+    const before = await catalogIds(consulUrl);
+    expect(before).toHaveLength(3);
+    let endLoad: () => void = () => undefined;
+    const load = runLoad({
+      url: app.getStatus().lb.url,
+      total: 3000,
+      concurrency: 2,
+      deadlineMs: 60_000,
+      mix: ['get'],
+      until: new Promise<void>((resolve) => (endLoad = resolve)),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every web registration gone at once, behind the engine's back: an empty upstream if rendered.
+    for (const id of before) {
+      const response = await fetch(`${consulUrl}/v1/agent/service/deregister/${encodeURIComponent(id)}`, {
+        method: 'PUT',
+        signal: AbortSignal.timeout(2000),
+      });
+      expect(response.ok).toBe(true);
+    }
+    await waitFor(
+      'the registrations to be back',
+      async () => ((await catalogIds(consulUrl).catch(() => [])).length === 3 ? true : undefined),
+      { timeoutMs: 10_000, intervalMs: 20 },
+    ).catch((e: unknown) => {
+      console.info(
+        engine.timeline
+          .recent(30)
+          .map((x) => `${x.kind} ${x.message}`)
+          .join('\n'),
+      );
+      throw e;
+    });
+    expect(await catalogIds(consulUrl)).toEqual(before);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    endLoad();
+    const report = await load;
+    expect(report.sent).toBeGreaterThan(50);
+    expect(report.failures).toEqual([]);
+    expect(app.getStatus().lb.config?.match(/server \d+\.\d+\.\d+\.\d+:\d+ max_fails/g)).toHaveLength(3);
+    expect(
+      engine.timeline.list().some((e) => e.message.includes('left Consul without the engine deregistering')),
+    ).toBe(true);
+  });
+
   it('deregisters a web container killed by hand, and replaces it to keep the desired count', async () => {
     const consulUrl = app.getStatus().consul.url;
     const web = app.getStatus().services.find((s) => s.name === 'web');

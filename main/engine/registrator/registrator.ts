@@ -116,6 +116,11 @@ export class Registrator {
   /** Whether this registrator made the liveness watcher (and so starts and stops it). */
   private readonly ownsLiveness: boolean;
   private unsubscribeLiveness: (() => void) | undefined;
+  /**
+   * Service IDs being deregistered by our doing, until they have left `registered` too (see
+   * emitChange).
+   */
+  private readonly leaving = new Set<string>();
   /** Containers being scaled away: deregistered, and not registered again until destroyed. */
   private readonly draining = new Set<string>();
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -226,6 +231,18 @@ export class Registrator {
     return ids;
   }
 
+  /**
+   * The IDs this registrator keeps in Consul: registered, without a check of their own (one with a
+   * check may leave passing queries when it fails), and not being deregistered.
+   */
+  keptServiceIds(): Set<string> {
+    const kept = new Set<string>();
+    for (const services of this.registered.values())
+      for (const service of services)
+        if (!service.check && !this.leaving.has(service.id)) kept.add(service.id);
+    return kept;
+  }
+
   /** Service IDs registered for a container (empty when none). */
   serviceIdsOf(containerId: string): string[] {
     return (this.registered.get(containerId) ?? []).map((s) => s.id);
@@ -279,6 +296,7 @@ export class Registrator {
       const desiredIds = new Set([...desired.values()].flat().map((s) => s.id));
       for (const entry of Object.values(agent)) {
         if (isOwnedBy(entry, this.owner) && !desiredIds.has(entry.ID)) {
+          this.leaving.add(entry.ID);
           await this.consulCall(() => this.consul.agent.service.deregister(entry.ID));
           this.timeline.record({
             kind: 'deregistered',
@@ -541,6 +559,7 @@ export class Registrator {
   }
 
   private async deregister(service: RegisteredService, reason: string): Promise<void> {
+    this.leaving.add(service.id);
     await this.consulCall(() => this.consul.agent.service.deregister(service.id));
     this.timeline.record({
       kind: 'deregistered',
@@ -593,6 +612,11 @@ export class Registrator {
   }
 
   private emitChange(): void {
+    // What has left `registered` no longer needs marking as leaving by our doing.
+    if (this.leaving.size > 0) {
+      const registeredIds = new Set([...this.registered.values()].flat().map((s) => s.id));
+      for (const id of this.leaving) if (!registeredIds.has(id)) this.leaving.delete(id);
+    }
     this.changed.emit();
   }
 }

@@ -21,6 +21,7 @@ import {
   type SanitizedInstance,
 } from './sanitize.js';
 import type { HealthEntry } from '../consul/health-entry.js';
+import type { VanishGuard } from './vanish-guard.js';
 
 interface ServiceValue {
   instances: SanitizedInstance[];
@@ -97,6 +98,8 @@ export class ConsulTemplateData {
     private readonly consul: Consul,
     private readonly onChange: () => void,
     private readonly onWarning: (message: string) => void = () => undefined,
+    /** Holds changes that drop instances of ours without our doing (vanish-guard.ts). */
+    private readonly guard?: VanishGuard,
   ) {}
 
   /**
@@ -183,6 +186,7 @@ export class ConsulTemplateData {
    */
   pause(): void {
     this.paused = true;
+    this.guard?.clearAll();
   }
 
   /** Every registration is back: fresh watches, and renders follow Consul again. */
@@ -197,6 +201,7 @@ export class ConsulTemplateData {
 
   /** After a Consul outage: fresh watches (a restarted Consul's index starts again from 1). */
   restartWatches(): void {
+    this.guard?.clearAll();
     for (const entry of [...this.entries.values()]) {
       entry.watch.end();
       this.startWatch(entry.dependency, entry);
@@ -204,6 +209,7 @@ export class ConsulTemplateData {
   }
 
   close(): void {
+    this.guard?.stop();
     for (const entry of this.entries.values()) entry.watch.end();
     this.entries.clear();
   }
@@ -214,12 +220,33 @@ export class ConsulTemplateData {
     this.entries.set(dependency.key, entry);
     watch.on('change', (data: unknown) => {
       if (this.entries.get(dependency.key) !== entry || this.paused) return;
-      entry.value = this.convert(dependency, data, entry.value);
+      const value = this.convert(dependency, data, entry.value);
+      if (this.heldBack(entry, value)) return;
+      entry.value = value;
       entry.loaded = true;
       this.onChange();
     });
     // Errors are retried by the watch with backoff; outages are reported by ConsulLiveness.
     watch.on('error', () => undefined);
+  }
+
+  /** True when the guard holds this change back (it applies it later itself). */
+  private heldBack(entry: Entry, value: unknown): boolean {
+    if (!this.guard || entry.dependency.kind !== 'service' || !entry.loaded) return false;
+    const key = entry.dependency.key;
+    const rendered = (entry.value as ServiceValue).instances.map((i) => i.instance);
+    const next = (value as ServiceValue).instances.map((i) => i.instance);
+    const vanished = this.guard.vanished(rendered, next);
+    if (vanished.length === 0) {
+      this.guard.clear(key);
+      return false;
+    }
+    this.guard.hold(key, vanished, () => {
+      if (this.entries.get(key) !== entry || this.paused) return;
+      entry.value = value;
+      this.onChange();
+    });
+    return true;
   }
 
   private watchOptions(dependency: TemplateDependency): Parameters<Consul['watch']>[0] {
