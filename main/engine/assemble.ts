@@ -15,6 +15,7 @@ import { ConsulServers } from './consul/consul-servers.js';
 import { firstLiveConsul, parseConsulAddresses } from './consul/consul-addresses.js';
 import { readConsulCa } from './consul/consul-tls.js';
 import { LeftAgents, isThisEnginesOwner } from './consul/left-agents.js';
+import { StrayCopies } from './consul/stray-copies.js';
 import { ServerHeartbeat } from './consul/server-heartbeat.js';
 import {
   callTimeout,
@@ -205,6 +206,7 @@ export async function assemble(
           (from, to) => {
             if (partsRef.current) partsRef.current.consulEndpoint = to;
             leftAgents?.moved(from, to);
+            strayCopies?.moved();
             timeline.record({
               kind: 'warning',
               message: `Consul server ${consulUrl(from)} stopped answering; the engine moved to ${consulUrl(to)}`,
@@ -223,6 +225,23 @@ export async function assemble(
         })
       : undefined;
     if (leftAgents) registration.push('left Consul agents', () => leftAgents.stop());
+    // Copies of ours that an agent leaving the cluster synced back into the catalog are removed there.
+    const followedRef: { current?: FollowedHosts } = {};
+    const strayCopies = servers
+      ? new StrayCopies({
+          current: () => servers.endpoint,
+          serviceNames: () =>
+            new Set(
+              [
+                ...(registratorRef.current?.status().services ?? []),
+                ...(followedRef.current?.list().flatMap((host) => host.status()?.services ?? []) ?? []),
+              ].map((service) => service.name),
+            ),
+          ownsValue: (owner) => isThisEnginesOwner(owner, config.hostname),
+          record: (event) => timeline.record(event),
+        })
+      : undefined;
+    if (strayCopies) registration.push('stray catalog copies', () => strayCopies.stop());
     // The user's list is used in the order given; the demo's own cluster starts on its leader.
     if (!userEndpoints) await servers?.preferLeader(2000);
     const consulEndpoint = servers?.endpoint ?? firstEndpoint;
@@ -262,6 +281,7 @@ export async function assemble(
           beforeRegister: holdWebUntilListening(config.project, timeline),
         })
       : undefined;
+    followedRef.current = followed;
     if (followed) {
       registration.push('followed Docker hosts', () => followed.stop());
       await followed.start();

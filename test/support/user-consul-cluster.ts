@@ -20,17 +20,31 @@ export interface ClusterOptions {
   /** With a token: ACLs on, default deny, this token as master and agent token. */
   token?: string;
   raftMultiplier?: number;
+  /** Client agents (not servers) joined to the cluster, each published too, as a host's local agent is. */
+  clients?: number;
+}
+
+export interface UserConsulCluster {
+  servers: ClusterServer[];
+  clients: ClusterServer[];
 }
 
 export async function startUserConsulCluster(
   resources: TestResources,
   options: ClusterOptions = {},
 ): Promise<ClusterServer[]> {
+  return (await startUserConsulClusterWithClients(resources, options)).servers;
+}
+
+/** The three servers and `options.clients` client agents, every agent seeing a leader. */
+export async function startUserConsulClusterWithClients(
+  resources: TestResources,
+  options: ClusterOptions = {},
+): Promise<UserConsulCluster> {
   const network = await resources.network();
   const prefix = uniqueName('dt-it-own');
   const names = [1, 2, 3].map((i) => `${prefix}-${i}`);
-  const servers: ClusterServer[] = [];
-  for (const name of names) {
+  const agent = async (name: string, role: string[]): Promise<ClusterServer> => {
     const port = await freePort();
     const container = await resources.run({
       image: testImages.consul,
@@ -38,8 +52,7 @@ export async function startUserConsulCluster(
       network,
       cmd: [
         'agent',
-        '-server',
-        '-bootstrap-expect=3',
+        ...role,
         `-node=${name}`,
         ...names.filter((n) => n !== name).map((n) => `-retry-join=${n}`),
         '-data-dir=/consul/data',
@@ -58,10 +71,14 @@ export async function startUserConsulCluster(
       exposedPorts: ['8500/tcp'],
       publish: { '8500/tcp': port },
     });
-    servers.push({ name, url: `http://127.0.0.1:${port}`, container });
-  }
-  for (const server of servers) await waitForConsulLeader(server.url, 60_000);
-  return servers;
+    return { name, url: `http://127.0.0.1:${port}`, container };
+  };
+  const servers: ClusterServer[] = [];
+  for (const name of names) servers.push(await agent(name, ['-server', '-bootstrap-expect=3']));
+  const clients: ClusterServer[] = [];
+  for (let i = 1; i <= (options.clients ?? 0); i++) clients.push(await agent(`${prefix}-client-${i}`, []));
+  for (const member of [...servers, ...clients]) await waitForConsulLeader(member.url, 60_000);
+  return { servers, clients };
 }
 
 /** The server the cluster's leader runs on (its Raft address names the node's container IP). */

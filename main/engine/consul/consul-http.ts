@@ -25,7 +25,7 @@ export class ConsulRequestError extends Error {
 export function consulRequest(
   endpoint: ConsulEndpoint,
   path: string,
-  options: { method?: 'GET' | 'PUT'; timeoutMs: number },
+  options: { method?: 'GET' | 'PUT'; timeoutMs: number; body?: string },
 ): Promise<ConsulAnswer> {
   const transport = endpoint.secure ? https : http;
   return new Promise((resolve, reject) => {
@@ -33,7 +33,10 @@ export function consulRequest(
       `${consulUrl(endpoint)}${path}`,
       {
         method: options.method ?? 'GET',
-        headers: endpoint.token ? { 'x-consul-token': endpoint.token } : {},
+        headers: {
+          ...(endpoint.token ? { 'x-consul-token': endpoint.token } : {}),
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(endpoint.secure && endpoint.trust ? { ca: endpoint.trust.ca } : {}),
       },
       (response) => {
@@ -58,7 +61,7 @@ export function consulRequest(
       }
     }
     request.on('error', fail);
-    request.end();
+    request.end(options.body);
   });
 }
 
@@ -66,7 +69,7 @@ export function consulRequest(
 export async function consulJson<T>(
   endpoint: ConsulEndpoint,
   path: string,
-  options: { method?: 'GET' | 'PUT'; timeoutMs: number },
+  options: { method?: 'GET' | 'PUT'; timeoutMs: number; body?: string },
 ): Promise<T | undefined> {
   try {
     const answer = await consulRequest(endpoint, path, options);
