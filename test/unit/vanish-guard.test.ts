@@ -91,7 +91,7 @@ describe('VanishGuard', () => {
     guard.hold('k', ['a'], () => released++);
     vi.advanceTimersByTime(VANISH_HOLD_MS);
     expect(released).toBe(1);
-    expect(events.at(-1)?.message).toContain('a still missing from Consul 5 s after leaving it');
+    expect(events.at(-1)?.message).toContain('a still missing from Consul 15 s after leaving it');
   });
 
   it('drops what it held when the instances came back or Consul was paused', () => {

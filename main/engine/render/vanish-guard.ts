@@ -15,7 +15,8 @@
 import type { ServiceInstance } from '../template/index.js';
 import type { TimelineInput } from '../timeline.js';
 
-export const VANISH_HOLD_MS = 5000;
+/** Long enough for a leaving agent to stop answering and the engine to move (about 3 s here). */
+export const VANISH_HOLD_MS = 15_000;
 
 /** What the engine itself keeps in Consul: IDs it registered and is not taking out. */
 export interface OwnRegistrations {
