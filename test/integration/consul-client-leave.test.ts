@@ -8,24 +8,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
+import {
+  engineMovedOff,
+  getJson,
+  recentTimeline,
+  routedBackends,
+  webInstanceIds,
+  type HealthEntry,
+} from '../support/cluster-checks.js';
 import { TestResources } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
 import { loadThrough } from '../support/load-loop.js';
 import { startUserConsulClusterWithClients, type ClusterServer } from '../support/user-consul-cluster.js';
 import { waitFor } from '../support/wait.js';
-
-interface HealthEntry {
-  Node: { Node: string };
-  Service: { ID: string };
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  return (await response.json()) as T;
-}
-
-const routedBackends = (engine: Engine): number =>
-  (engine.status().lb.config ?? '').match(/server \d+\.\d+\.\d+\.\d+:\d+ max_fails/g)?.length ?? 0;
 
 describe('a Consul client agent that leaves the cluster gracefully (real Docker, Consul, nginx)', () => {
   const resources = new TestResources();
@@ -51,10 +46,7 @@ describe('a Consul client agent that leaves the cluster gracefully (real Docker,
 
   it('keeps every instance in the config while the engine moves to a server: 0 failed', async () => {
     expect(engine!.status().consul.url).toBe(client.url);
-    const webIds = engine!
-      .status()
-      .services.flatMap((svc) => (svc.name === 'web' ? svc.instances.map((i) => i.id) : []))
-      .sort();
+    const webIds = webInstanceIds(engine!);
     expect(webIds).toHaveLength(3);
     await waitFor('three instances in the LB config', () => routedBackends(engine!) === 3 || undefined, {
       timeoutMs: 20_000,
@@ -65,14 +57,7 @@ describe('a Consul client agent that leaves the cluster gracefully (real Docker,
     await new Promise((resolve) => setTimeout(resolve, 1000));
     // SIGTERM, then up to 10 s: the agent leaves the cluster (leave_on_terminate, a client's default).
     await client.container.stop({ t: 10 });
-    const moved = await waitFor(
-      'the engine on a server',
-      () => {
-        const { url, connected } = engine!.status().consul;
-        return url !== client.url && connected ? url : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 50 },
-    );
+    const moved = await engineMovedOff(engine!, client.url);
     const live = servers.find((s) => s.url === moved)!;
     const ids = await waitFor(
       'the three instances passing on the server in use',
@@ -87,12 +72,7 @@ describe('a Consul client agent that leaves the cluster gracefully (real Docker,
       { timeoutMs: 30_000, intervalMs: 250 },
     ).catch(async (error: unknown) => {
       console.info(JSON.stringify(await getJson(`${live.url}/v1/health/service/web`).catch(String)));
-      console.info(
-        engine!.timeline
-          .recent(60)
-          .map((e) => `${new Date(e.at).toISOString()} ${e.kind} ${e.message}`)
-          .join('\n'),
-      );
+      console.info(recentTimeline(engine!, 60));
       throw error;
     });
     expect(ids.sort()).toEqual(webIds);
@@ -105,13 +85,7 @@ describe('a Consul client agent that leaves the cluster gracefully (real Docker,
     // Whether the agent synced copies back as it left this time (a race): removed by the engine if so.
     const strays = engine!.timeline.recent(80).filter((e) => e.message.includes('synced them back'));
     console.info(`stray catalog copies: ${strays.map((e) => e.message).join(' | ') || 'none this run'}`);
-    if (failed > 0)
-      console.info(
-        engine!.timeline
-          .recent(40)
-          .map((e) => `${new Date(e.at).toISOString()} ${e.kind} ${e.message}`)
-          .join('\n'),
-      );
+    if (failed > 0) console.info(recentTimeline(engine!));
     expect(sent).toBeGreaterThan(50);
     expect(failed).toBe(0);
     expect(routedBackends(engine!)).toBe(3);

@@ -9,22 +9,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
+import {
+  engineMovedOff,
+  getJson,
+  recentTimeline,
+  routedBackends,
+  webInstanceIds,
+  type HealthEntry,
+} from '../support/cluster-checks.js';
 import { TestResources } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
 import { loadThrough } from '../support/load-loop.js';
 import { leaderOf, startUserConsulCluster, type ClusterServer } from '../support/user-consul-cluster.js';
 import { waitFor } from '../support/wait.js';
-
-interface HealthEntry {
-  Node: { Node: string };
-  Service: { ID: string };
-  Checks: { CheckID: string; Status: string }[];
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  return (await response.json()) as T;
-}
 
 describe('stopping the Consul leader the engine uses, with production Raft timing (real Docker, Consul, nginx)', () => {
   const resources = new TestResources();
@@ -50,30 +47,17 @@ describe('stopping the Consul leader the engine uses, with production Raft timin
 
   it('keeps the LB serving while the registrations reach the catalog through the new leader: 0 failed', async () => {
     expect(engine!.status().consul.url).toBe(leader.url);
-    const webIds = engine!
-      .status()
-      .services.flatMap((svc) => (svc.name === 'web' ? svc.instances.map((i) => i.id) : []))
-      .sort();
+    const webIds = webInstanceIds(engine!);
     expect(webIds).toHaveLength(2);
-    await waitFor(
-      'both instances in the LB config',
-      () =>
-        (engine!.status().lb.config ?? '').match(/server \d+\.\d+\.\d+\.\d+:\d+ max_fails/g)?.length === 2 ||
-        undefined,
-      { timeoutMs: 20_000, intervalMs: 100 },
-    );
+    await waitFor('both instances in the LB config', () => routedBackends(engine!) === 2 || undefined, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
 
     const load = loadThrough(engine!.status().lb.url);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await leader.container.stop({ t: 1 });
-    const moved = await waitFor(
-      'the engine on another server',
-      () => {
-        const { url, connected } = engine!.status().consul;
-        return url !== leader.url && connected ? url : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 50 },
-    );
+    const moved = await engineMovedOff(engine!, leader.url);
     const live = servers.find((s) => s.url === moved)!;
     // The stopped node declared failed: from here its copies are out of every passing query.
     await waitFor(
@@ -108,17 +92,9 @@ describe('stopping the Consul leader the engine uses, with production Raft timin
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const { sent, failed, firstFailure } = await load.stop();
     console.info(`leader stopped: load through the LB: ${sent} requests, ${failed} failed ${firstFailure}`);
-    if (failed > 0)
-      console.info(
-        engine!.timeline
-          .recent(40)
-          .map((e) => `${new Date(e.at).toISOString()} ${e.kind} ${e.message}`)
-          .join('\n'),
-      );
+    if (failed > 0) console.info(recentTimeline(engine!));
     expect(sent).toBeGreaterThan(50);
     expect(failed).toBe(0);
-    expect((engine!.status().lb.config ?? '').match(/server \d+\.\d+\.\d+\.\d+:\d+ max_fails/g)).toHaveLength(
-      2,
-    );
+    expect(routedBackends(engine!)).toBe(2);
   }, 150_000);
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/engine/engine.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
-import { probe } from '../../main/engine/traffic/http-probe.js';
+import { probe, type RequestKind } from '../../main/engine/traffic/http-probe.js';
 import { runLoad } from '../../main/engine/traffic/load-loop.js';
 import { docker } from '../support/docker-fixtures.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
@@ -17,6 +17,25 @@ async function catalogIds(consulUrl: string): Promise<string[]> {
   const response = await fetch(`${consulUrl}/v1/health/service/web`, { signal: AbortSignal.timeout(2000) });
   const entries = (await response.json()) as { Service: { ID: string } }[];
   return entries.map((e) => e.Service.ID).sort();
+}
+
+/**
+ * Load through the LB (bounded: 3000 requests, 60 s, two at a time) until `finish()`, which lets it
+ * run one second more, then checks that it sent enough and that nothing failed.
+ */
+function loadUntilFinished(url: string, mix: readonly RequestKind[]): { finish: () => Promise<void> } {
+  let end: () => void = () => undefined;
+  const until = new Promise<void>((resolve) => (end = resolve));
+  const load = runLoad({ url, total: 3000, concurrency: 2, deadlineMs: 60_000, mix, until });
+  return {
+    finish: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      end();
+      const report = await load;
+      expect(report.sent).toBeGreaterThan(50);
+      expect(report.failures).toEqual([]);
+    },
+  };
 }
 
 async function consulAnswers(consulUrl: string): Promise<boolean> {
@@ -46,16 +65,8 @@ describe('faults (real Docker, Consul, nginx)', () => {
     expect(before).toHaveLength(3);
     const generation = app.getStatus().lb.generation;
 
-    let endLoad: () => void = () => undefined;
-    const load = runLoad({
-      url: app.getStatus().lb.url,
-      total: 3000,
-      concurrency: 2,
-      deadlineMs: 60_000,
-      mix: ['get', 'post'],
-      // Through the outage and a second past the restore.
-      until: new Promise<void>((resolve) => (endLoad = resolve)),
-    });
+    // Through the outage and a second past the restore.
+    const load = loadUntilFinished(app.getStatus().lb.url, ['get', 'post']);
     await new Promise((resolve) => setTimeout(resolve, 300));
     // A dev-mode Consul keeps nothing across a restart.
     await docker.getContainer(`${engine.config.project}-consul`).restart({ t: 0 });
@@ -73,11 +84,7 @@ describe('faults (real Docker, Consul, nginx)', () => {
     expect(restored - answeredAt).toBeLessThanOrEqual(2000);
     expect(await catalogIds(consulUrl)).toEqual(before);
 
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    endLoad();
-    const report = await load;
-    expect(report.sent).toBeGreaterThan(50);
-    expect(report.failures).toEqual([]);
+    await load.finish();
     // Never an empty upstream: every config nginx got in the meantime routed to the three backends.
     const status = app.getStatus();
     expect(status.lb.config).not.toContain('65535');
@@ -124,15 +131,7 @@ describe('faults (real Docker, Consul, nginx)', () => {
     const consulUrl = app.getStatus().consul.url;
     const before = await catalogIds(consulUrl);
     expect(before).toHaveLength(3);
-    let endLoad: () => void = () => undefined;
-    const load = runLoad({
-      url: app.getStatus().lb.url,
-      total: 3000,
-      concurrency: 2,
-      deadlineMs: 60_000,
-      mix: ['get'],
-      until: new Promise<void>((resolve) => (endLoad = resolve)),
-    });
+    const load = loadUntilFinished(app.getStatus().lb.url, ['get']);
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Every web registration gone at once, behind the engine's back: an empty upstream if rendered.
     for (const id of before) {
@@ -156,11 +155,7 @@ describe('faults (real Docker, Consul, nginx)', () => {
       throw e;
     });
     expect(await catalogIds(consulUrl)).toEqual(before);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    endLoad();
-    const report = await load;
-    expect(report.sent).toBeGreaterThan(50);
-    expect(report.failures).toEqual([]);
+    await load.finish();
     expect(app.getStatus().lb.config?.match(/server \d+\.\d+\.\d+\.\d+:\d+ max_fails/g)).toHaveLength(3);
     expect(
       engine.timeline.list().some((e) => e.message.includes('left Consul without the engine deregistering')),
@@ -191,7 +186,22 @@ describe('faults (real Docker, Consul, nginx)', () => {
         );
       },
       { timeoutMs: 30_000, intervalMs: 50 },
-    );
+    ).catch((e: unknown) => {
+      console.info(
+        JSON.stringify(
+          app.getStatus().services.find((s) => s.name === 'web'),
+          null,
+          1,
+        ),
+      );
+      console.info(
+        engine.timeline
+          .recent(60)
+          .map((ev) => `${new Date(ev.at).toISOString()} ${ev.kind} ${ev.message}`)
+          .join('\n'),
+      );
+      throw e;
+    });
     expect(await catalogIds(consulUrl)).toHaveLength(3);
   });
 });

@@ -18,6 +18,8 @@ import type { Stack } from './stack.js';
 const GONE = new Set(['die', 'destroy']);
 /** Events of one incident (die, then destroy) arrive together: act once, shortly after. */
 const SETTLE_MS = 200;
+/** How long Docker's container list may lag behind a `die` event (seen: over 200 ms under load). */
+const LIST_LAG_MS = 5000;
 
 export class StackGuard {
   private readonly follower: DockerEventFollower;
@@ -25,6 +27,8 @@ export class StackGuard {
   private lbTimer: NodeJS.Timeout | undefined;
   private webTimer: NodeJS.Timeout | undefined;
   private healing: Promise<void> = Promise.resolve();
+  /** Web containers that died since the last heal: the list must show them stopped first. */
+  private readonly diedWeb = new Set<string>();
 
   constructor(
     docker: Dockerode,
@@ -57,6 +61,7 @@ export class StackGuard {
       clearTimeout(this.lbTimer);
       this.lbTimer = setTimeout(() => this.heal(() => this.healLb()), SETTLE_MS);
     } else if (role === 'web') {
+      this.diedWeb.add(event.id);
       clearTimeout(this.webTimer);
       this.webTimer = setTimeout(() => this.heal(() => this.healWeb()), SETTLE_MS);
     }
@@ -98,12 +103,28 @@ export class StackGuard {
   private async healWeb(): Promise<void> {
     // A scale in progress converges by itself; its own stops are not faults.
     if (this.scaler.progress().busy) return;
+    const died = [...this.diedWeb];
+    this.diedWeb.clear();
+    await this.untilListedStopped(died);
     const replaced = await this.scaler.reconcile();
     if (replaced > 0) {
       this.timeline.record({
         kind: 'warning',
         message: `${replaced} web container(s) went away outside a scale; started replacements`,
       });
+    }
+  }
+
+  /**
+   * Docker may still list a container as running a moment after its `die` event (under load): the
+   * count would look whole and nothing would be replaced. Waits until the list agrees (bounded).
+   */
+  private async untilListedStopped(ids: readonly string[]): Promise<void> {
+    const deadline = Date.now() + LIST_LAG_MS;
+    while (!this.stopped && Date.now() < deadline) {
+      const running = (await this.stack.containers('web')).filter((c) => c.running && ids.includes(c.id));
+      if (running.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
