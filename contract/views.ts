@@ -245,6 +245,8 @@ export interface TimelineEvent {
 export interface BackendHits {
   /** ip:port, as nginx and Consul know it. */
   address: string;
+  /** The Docker host it runs on (several engines), named as InstanceView.host names it; absent with one engine. */
+  host?: string;
   containerName?: string;
   /** Every hit counted since the engine started following this backend. */
   total: number;

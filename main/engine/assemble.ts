@@ -29,7 +29,8 @@ import type { EngineConfig } from './engine-config.js';
 import { ComposeScaling } from './compose/compose-scaling.js';
 import { UserError, errorMessage } from './errors.js';
 import { DiscoverySteps } from './hits/discovery-steps.js';
-import { HitsService, type WebBackend } from './hits/hits-service.js';
+import { HitsService } from './hits/hits-service.js';
+import { registeredWeb } from './hits/registered-web.js';
 import { LbController } from './lb/lb-controller.js';
 import { LbNetworks } from './lb/lb-networks.js';
 import { Reachability } from './lb/lb-reachability.js';
@@ -395,7 +396,15 @@ export async function assemble(
       (id) => registrator.status().services.find((s) => s.containerId === id)?.containerName,
     );
     loops.push('discovery steps', () => steps.close());
-    const hits = await startHits(config, docker, lbContainer.container, registrator, steps, context);
+    const hits = await startHits(
+      config,
+      docker,
+      lbContainer.container,
+      registrator,
+      followed,
+      steps,
+      context,
+    );
     if (hits) loops.push('hits', () => hits.stop());
 
     registrator.onChange(() => changed.emit());
@@ -461,39 +470,32 @@ export async function removeStack(parts: EngineParts): Promise<number> {
   return placed.length + (await stack.down());
 }
 
-/** Follows the web logs and the LB's access log; without it the demo still works, so a failure only warns. */
+/** Follows the web logs (on every host) and the LB's access log; without it the demo still works, so a failure only warns. */
 async function startHits(
   config: EngineConfig,
   docker: Dockerode,
   lbContainer: Dockerode.Container,
   registrator: Registrator,
+  followed: FollowedHosts | undefined,
   steps: DiscoverySteps,
   context: AssemblyContext,
 ): Promise<HitsService | undefined> {
-  // Asked for at every hit: listed again only when the registrations changed, so that a hit costs
-  // the same at 100 backends as at one (it copied every registered service per hit).
-  let listed: { version: number; backends: WebBackend[] } | undefined;
-  const webBackends = (): WebBackend[] => {
-    if (listed?.version !== registrator.registeredVersion)
-      listed = {
-        version: registrator.registeredVersion,
-        backends: registrator
-          .status()
-          .services.filter((s) => s.name === 'web')
-          .map((s) => ({
-            containerId: s.containerId,
-            containerName: s.containerName,
-            address: s.address,
-            port: s.port,
-          })),
-      };
-    return listed.backends;
-  };
   const hits = new HitsService({
     docker,
     project: config.project,
     lbContainer,
-    backends: webBackends,
+    backends: registeredWeb(registrator, followed),
+    ...(followed
+      ? {
+          followedHosts: followed,
+          localHost: LOCAL_HOST_NAME,
+          onFollowError: (host: string, message: string) =>
+            context.timeline.record({
+              kind: 'warning',
+              message: `hits on Docker host ${host} are not counted until it reconnects: ${message}`,
+            }),
+        }
+      : {}),
     onFirstRequest: (backend, atMs) =>
       steps.firstRequest(
         backend.containerId,

@@ -130,6 +130,14 @@ export class SecondEngine {
     );
   }
 
+  /**
+   * Takes the veth pair down (or up again): the host vanishes off the network while its dockerd and
+   * containers keep running, as a host behind a cut cable does.
+   */
+  async setLink(up: boolean): Promise<void> {
+    await run('ip', ['link', 'set', this.vethHere, up ? 'up' : 'down']);
+  }
+
   async kill(signal: NodeJS.Signals): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;

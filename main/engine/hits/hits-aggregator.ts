@@ -1,10 +1,11 @@
 /**
- * Counts hits per backend (ip:port) and turns them into one HitsSnapshot:
+ * Counts hits per backend (ip:port, and its Docker host when it is not the local one: backend-key.ts) and turns them into one HitsSnapshot:
  * per-second series, totals, shares and the round-robin order of the last
  * requests. Pure: the caller says what time it is, so it is tested without
  * waiting for the clock.
  */
 import type { BackendHits, HitsSnapshot } from '../../../contract/index.js';
+import { backendKey, type KeyedBackend } from './backend-key.js';
 import { PerSecondRing, WINDOW_SECONDS } from './per-second-ring.js';
 
 export const SERIES_SECONDS = 60;
@@ -12,12 +13,16 @@ export const RECENT_LENGTH = 50;
 
 export interface BackendIdentity {
   address: string;
+  /** The Docker host it runs on (several engines), as the status names it. */
+  host?: string;
   containerId?: string;
   containerName?: string;
 }
 
 interface Entry {
   ring: PerSecondRing;
+  address: string;
+  host?: string;
   containerId?: string;
   containerName?: string;
 }
@@ -35,13 +40,15 @@ export class HitsAggregator {
   }
 
   record(backend: BackendIdentity, atMs: number): void {
-    let entry = this.entries.get(backend.address);
+    const key = backendKey(backend);
+    let entry = this.entries.get(key);
     // Docker hands a freed IP to the next container: a new container at an old address starts from zero.
     if (entry && backend.containerId && entry.containerId && entry.containerId !== backend.containerId)
       entry = undefined;
     if (!entry) {
-      entry = { ring: new PerSecondRing(WINDOW_SECONDS) };
-      this.entries.set(backend.address, entry);
+      entry = { ring: new PerSecondRing(WINDOW_SECONDS), address: backend.address };
+      if (backend.host !== undefined) entry.host = backend.host;
+      this.entries.set(key, entry);
     }
     if (backend.containerId) entry.containerId = backend.containerId;
     if (backend.containerName) entry.containerName = backend.containerName;
@@ -53,8 +60,9 @@ export class HitsAggregator {
   }
 
   /** Total hits of one backend so far (0 when unknown). */
-  total(address: string): number {
-    return this.entries.get(address)?.ring.total ?? 0;
+  total(backend: string | KeyedBackend): number {
+    const key = typeof backend === 'string' ? backend : backendKey(backend);
+    return this.entries.get(key)?.ring.total ?? 0;
   }
 
   /**
@@ -79,28 +87,33 @@ export class HitsAggregator {
     known: readonly BackendIdentity[] = [],
   ): HitsSnapshot {
     const lastComplete = Math.floor(nowMs / 1000) - 1;
-    const knownByAddress = new Map(known.map((k) => [k.address, k]));
-    for (const [address, entry] of this.entries) {
+    const knownByKey = new Map(known.map((k) => [backendKey(k), k]));
+    for (const [key, entry] of this.entries) {
       // Forget a backend that is gone and has had no hit for the whole window (up to this second).
-      if (!knownByAddress.has(address) && entry.ring.newestSecond <= lastComplete - WINDOW_SECONDS)
-        this.entries.delete(address);
+      if (!knownByKey.has(key) && entry.ring.newestSecond <= lastComplete - WINDOW_SECONDS)
+        this.entries.delete(key);
     }
-    const addresses = new Set([...this.entries.keys(), ...knownByAddress.keys()]);
-    const rows = [...addresses].map((address) => {
-      const entry = this.entries.get(address);
+    const keys = new Set([...this.entries.keys(), ...knownByKey.keys()]);
+    const rows = [...keys].map((key) => {
+      const entry = this.entries.get(key);
+      const known = knownByKey.get(key);
+      const address = entry?.address ?? known!.address;
+      const host = known?.host ?? entry?.host;
       const series =
         entry && entry.ring.newestSecond > lastComplete - SERIES_SECONDS
           ? entry.ring.series(lastComplete, SERIES_SECONDS)
           : new Array<number>(SERIES_SECONDS).fill(0);
-      return { address, entry, series, sum: series.reduce((a, b) => a + b, 0), order: addressKey(address) };
+      const sum = series.reduce((a, b) => a + b, 0);
+      return { key, address, host, known, entry, series, sum, order: addressKey(address) };
     });
     const all = rows.reduce((a, r) => a + r.sum, 0);
     const backends: BackendHits[] = rows
-      .sort((a, b) => compareKeys(a.order, b.order) || a.address.localeCompare(b.address))
-      .map(({ address, entry, series, sum }) => {
-        const name = knownByAddress.get(address)?.containerName ?? entry?.containerName;
+      .sort((a, b) => compareKeys(a.order, b.order) || a.key.localeCompare(b.key))
+      .map(({ address, host, known, entry, series, sum }) => {
+        const name = known?.containerName ?? entry?.containerName;
         return {
           address,
+          ...(host !== undefined ? { host } : {}),
           ...(name ? { containerName: name } : {}),
           total: entry?.ring.total ?? 0,
           perSecond: series[series.length - 1] ?? 0,

@@ -4,12 +4,15 @@
  * the web image (SourceChoice), so switching loses nothing. Subscribers get
  * one aggregated snapshot about once a second, only when it changed, never a
  * message per hit. Also tells the engine when a container served its first
- * request, for the timeline.
+ * request, for the timeline. With several engines the demo's web on each
+ * followed host is counted too, from that host's own logs (followed-web-logs.ts).
  */
 import type Dockerode from 'dockerode';
 import { Emitter, type HitsSnapshot } from '../../../contract/index.js';
 import { AccessLogSource } from './access-log-source.js';
 import { BackendIndex } from './backend-index.js';
+import { BackendMatcher, type PageLineOrigin } from './backend-matcher.js';
+import { FollowedWebLogs, type WebLogHosts } from './followed-web-logs.js';
 import { HitsAggregator, type BackendIdentity } from './hits-aggregator.js';
 import type { AccessLogEntry } from './log-formats.js';
 import { PublishGate } from './publish-gate.js';
@@ -22,6 +25,8 @@ export interface WebBackend {
   containerName: string;
   address: string;
   port: number;
+  /** The Docker host it runs on (several engines), as the status names it. */
+  host?: string;
 }
 
 export interface HitsServiceOptions {
@@ -30,6 +35,12 @@ export interface HitsServiceOptions {
   lbContainer: Dockerode.Container;
   /** The web instances registered right now: the same array until they change (it is indexed per array). */
   backends: () => readonly WebBackend[];
+  /** Several engines: the followed hosts, whose web logs are read too. */
+  followedHosts?: WebLogHosts;
+  /** Several engines: what the status calls the local engine (its hits carry it as their host). */
+  localHost?: string;
+  /** A followed host's web logs could not be followed. */
+  onFollowError?: (host: string, message: string) => void;
   /** Called once per container, with the time of the first request it served while registered. */
   onFirstRequest?: (backend: WebBackend, atMs: number) => void;
   publishIntervalMs?: number;
@@ -40,14 +51,13 @@ export type HitsListener = (snapshot: HitsSnapshot) => void;
 
 export class HitsService {
   private readonly web: WebLogSource;
+  private readonly followed: FollowedWebLogs | undefined;
   private readonly access: AccessLogSource;
   private readonly byWebLogs = new HitsAggregator();
   private readonly byAccessLog = new HitsAggregator();
   private readonly choice: SourceChoice;
   private readonly published = new Emitter<HitsSnapshot>();
-  /** Last known address of each container, and container of each address: both outlive a deregistration. */
-  private readonly addressOf = new Map<string, BackendIdentity>();
-  private readonly containerAt = new Map<string, BackendIdentity>();
+  private readonly matcher: BackendMatcher;
   private readonly firstServed = new Set<string>();
   private readonly index: BackendIndex;
   private timer: NodeJS.Timeout | undefined;
@@ -57,18 +67,29 @@ export class HitsService {
   constructor(private readonly options: HitsServiceOptions) {
     this.choice = new SourceChoice(options.choice);
     this.index = new BackendIndex(options.backends);
+    this.matcher = new BackendMatcher(this.index);
+    const localHost = options.localHost;
     this.web = new WebLogSource(
       options.docker,
       options.project,
-      (hit) => this.onWebHit(hit),
+      (hit) => this.onWebHit(localHost === undefined ? hit : { ...hit, host: localHost }),
       (lbId) => this.access.repoint(options.docker.getContainer(lbId)),
     );
+    this.followed = options.followedHosts
+      ? new FollowedWebLogs(
+          options.followedHosts,
+          options.project,
+          (hit) => this.onWebHit(hit),
+          options.onFollowError,
+        )
+      : undefined;
     this.access = new AccessLogSource(options.lbContainer, (entry) => this.onAccessHit(entry));
   }
 
   async start(): Promise<void> {
     this.access.start();
     await this.web.start();
+    await this.followed?.start();
     this.timer = setInterval(() => this.publish(), this.options.publishIntervalMs ?? 1000);
     this.timer.unref();
   }
@@ -76,7 +97,7 @@ export class HitsService {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.all([this.web.stop(), this.access.stop()]);
+    await Promise.all([this.web.stop(), this.followed?.stop(), this.access.stop()]);
   }
 
   subscribe(listener: HitsListener): () => void {
@@ -93,14 +114,21 @@ export class HitsService {
     return this.choice.current(now);
   }
 
-  /** Open log streams: one per followed web container, plus the LB's access log. */
+  /** Open log streams: one per followed web container (on every host), plus the LB's access log. */
   openLogStreams(): { web: number; lb: number } {
-    return { web: this.web.openStreams(), lb: this.access.open ? 1 : 0 };
+    return {
+      web: this.web.openStreams() + (this.followed?.openStreams() ?? 0),
+      lb: this.access.open ? 1 : 0,
+    };
   }
 
-  /** Web containers whose log is followed. */
+  /** Web containers whose log is followed (on every host). */
   followedContainers(): string[] {
-    return this.web.followedContainers();
+    return [...this.web.followedContainers(), ...(this.followed?.followedContainers() ?? [])];
+  }
+
+  private isFollowing(containerId: string): boolean {
+    return this.web.isFollowing(containerId) || (this.followed?.isFollowing(containerId) ?? false);
   }
 
   private shown(source: HitsSnapshot['source']): HitsAggregator {
@@ -108,45 +136,22 @@ export class HitsService {
   }
 
   private known(backends: readonly WebBackend[]): BackendIdentity[] {
-    return backends.map((b) => this.remember(b));
+    return backends.map((b) => this.matcher.identityOf(b));
   }
 
-  private remember(b: WebBackend): BackendIdentity {
-    const identity = {
-      address: `${b.address}:${b.port}`,
-      containerId: b.containerId,
-      containerName: b.containerName,
-    };
-    this.addressOf.set(b.containerId, identity);
-    this.containerAt.set(identity.address, identity);
-    return identity;
-  }
-
-  private registered(containerId: string): WebBackend | undefined {
-    return this.index.ofContainer(containerId);
-  }
-
-  private onWebHit(hit: WebLogHit): void {
-    const registered = this.registered(hit.containerId);
-    const identity = registered
-      ? this.remember(registered)
-      : (this.addressOf.get(hit.containerId) ?? {
-          address: `${hit.serverIp}:80`,
-          containerId: hit.containerId,
-          containerName: hit.containerName,
-        });
+  private onWebHit(hit: WebLogHit & PageLineOrigin): void {
+    const { identity, registered } = this.matcher.pageLine(hit);
     this.choice.webLine(hit.containerId);
     this.byWebLogs.record(identity, hit.atMs);
     if (registered) this.firstRequest(registered, hit.atMs);
   }
 
   private onAccessHit(entry: AccessLogEntry): void {
-    const registered = this.index.at(entry.address);
-    const identity = registered ? this.remember(registered) : this.containerAt.get(entry.address);
+    const { identity, registered } = this.matcher.accessLine(entry.address);
     this.byAccessLog.record(identity ?? { address: entry.address }, entry.atMs);
     // Only a container whose log is followed can be called silent: a backend from outside the
     // stack (registered from the same Docker host) has no log here, and says nothing about the image.
-    if (identity?.containerId && this.web.isFollowing(identity.containerId))
+    if (identity?.containerId && this.isFollowing(identity.containerId))
       this.choice.accessHit(identity.containerId, entry.atMs);
     if (registered) this.firstRequest(registered, entry.atMs);
   }

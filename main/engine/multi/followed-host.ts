@@ -91,6 +91,12 @@ export class FollowedHost {
     return { docker: this.docker, registrator: this.registrator };
   }
 
+  /** Grows when status() changes: its registrator's count, or none while status() is empty. */
+  registeredVersion(): number | undefined {
+    if (!this.registrator || this.state === 'lost') return undefined;
+    return this.registrator.registeredVersion;
+  }
+
   /** What its registrator holds; nothing while the host is lost (its registrations are out of Consul). */
   status(): RegistratorStatus | undefined {
     if (!this.registrator || this.state === 'lost') return undefined;
