@@ -19,7 +19,7 @@ import type { Engine } from '../../main/engine/engine.js';
 import type { FollowedHostSpec } from '../../main/engine/multi/docker-host-spec.js';
 import { LOST_AFTER_MS, PING_EVERY_MS } from '../../main/engine/multi/followed-host.js';
 import { ROLE_LABEL, STACK_LABEL } from '../../main/engine/stack/stack-config.js';
-import { runLoad } from '../../main/engine/traffic/load-loop.js';
+import { runLoad, type LoadReport } from '../../main/engine/traffic/load-loop.js';
 import { dispatch } from '../../main/service/dispatch.js';
 import type { DiscoveryService } from '../../main/service/discovery-service.js';
 import { removeTestStack, startTestEngine } from '../support/engine-fixture.js';
@@ -92,11 +92,62 @@ describe('hits from the web logs of every Docker host (a real second dockerd)', 
     await second.tearDown();
   }, 90_000);
 
-  /**
-   * Waits for the four replicas to answer and be followed, sends a bounded load through the LB and
-   * checks that the hits counted per backend are exactly what the LB served to each.
-   */
-  const loadAndCount = async (label: string): Promise<HitsSnapshot> => {
+  /** The totals once the lines of earlier answers are in: counts that no longer move. */
+  const settledTotals = async (): Promise<Map<string, number>> => {
+    let previous = '';
+    return waitFor(
+      'the counts to settle',
+      () => {
+        const now = totals(app.getHits());
+        const text = JSON.stringify([...now]);
+        const settled = text === previous;
+        previous = text;
+        return settled ? now : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 1000 },
+    );
+  };
+
+  /** What the LB served to each backend (by its X-Served-By), keyed as the hits are. */
+  const servedPerBackend = (report: LoadReport, byServer: Map<string, string>): Map<string, number> => {
+    expect(report.failed, JSON.stringify(report.failures.slice(0, 3))).toBe(0);
+    const served = new Map<string, number>();
+    for (const [server, count] of Object.entries(report.byBackend)) {
+      const key = byServer.get(server);
+      expect(key, `X-Served-By ${server} is one of the four replicas`).toBeDefined();
+      served.set(key!, count);
+    }
+    return served;
+  };
+
+  /** Waits (bounded) until the lines of `served` are in, then checks that each backend counted exactly its part. */
+  const expectCountedExactly = async (
+    before: Map<string, number>,
+    served: Map<string, number>,
+  ): Promise<HitsSnapshot> => {
+    const sent = [...served.values()].reduce((a, b) => a + b, 0);
+    const delta = (hits: HitsSnapshot): Map<string, number> => {
+      const after = totals(hits);
+      return new Map([...after].map(([key, total]) => [key, total - (before.get(key) ?? 0)]));
+    };
+    // The log lines arrive a little after the answers.
+    const hits = await waitFor(
+      'the hits to catch up with the load',
+      () => {
+        const now = app.getHits();
+        const counted = [...delta(now).values()].reduce((a, b) => a + b, 0);
+        return counted >= sent ? now : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    ).catch(() => app.getHits());
+    expect(hits.source).toBe('web-logs');
+    const counted = new Map([...delta(hits)].filter(([, n]) => n > 0));
+    expect(Object.fromEntries(counted)).toEqual(Object.fromEntries(served));
+    return hits;
+  };
+
+  /** The four replicas answer through the LB and their logs are followed. */
+  const allFollowed = async (): Promise<void> => {
     await waitFor(
       'answers from the four replicas through the LB',
       async () => (await answersBy(8)).size === 4,
@@ -110,24 +161,15 @@ describe('hits from the web logs of every Docker host (a real second dockerd)', 
       () => engine!.parts?.hits?.openLogStreams().web === 4,
       { timeoutMs: 10_000, intervalMs: 100 },
     );
+  };
+
+  it('counts per backend, on both hosts, exactly what the LB served to each, with its host', async (ctx) => {
+    if (skipReason) ctx.skip(skipReason);
+    await allFollowed();
     const byServer = await backendByServer();
     expect([...byServer.values()].filter((k) => k.startsWith('second/'))).toHaveLength(2);
     expect([...byServer.values()].filter((k) => k.startsWith('local/'))).toHaveLength(2);
-
-    // The warm-up answers' lines are counted first: start from counts that no longer move.
-    let previous = '';
-    const before = await waitFor(
-      'the counts to settle after the warm-up',
-      () => {
-        const now = totals(app.getHits());
-        const text = JSON.stringify([...now]);
-        const settled = text === previous;
-        previous = text;
-        return settled ? now : undefined;
-      },
-      { timeoutMs: 10_000, intervalMs: 1000 },
-    );
-
+    const before = await settledTotals();
     const report = await runLoad({
       url: app.getStatus().lb.url,
       total: REQUESTS,
@@ -135,42 +177,11 @@ describe('hits from the web logs of every Docker host (a real second dockerd)', 
       deadlineMs: 60_000,
       mix: ['get'],
     });
-    expect(report.failed, JSON.stringify(report.failures.slice(0, 3))).toBe(0);
-    const served = new Map<string, number>();
-    for (const [server, count] of Object.entries(report.byBackend)) {
-      const key = byServer.get(server);
-      expect(key, `X-Served-By ${server} is one of the four replicas`).toBeDefined();
-      served.set(key!, count);
-    }
-    console.log(
-      `multi-engine-hits (${label}): ${REQUESTS} requests served as ${JSON.stringify([...served])}`,
-    );
+    const served = servedPerBackend(report, byServer);
+    console.log(`multi-engine-hits: ${REQUESTS} requests served as ${JSON.stringify([...served])}`);
     // Round-robin over both hosts: every replica served its part.
     expect(served.size).toBe(4);
-
-    const delta = (hits: HitsSnapshot): Map<string, number> => {
-      const after = totals(hits);
-      return new Map([...after].map(([key, total]) => [key, total - (before.get(key) ?? 0)]));
-    };
-    // The log lines arrive a little after the answers: wait (bounded) until all are counted.
-    const hits = await waitFor(
-      'the hits to catch up with the load',
-      () => {
-        const now = app.getHits();
-        const counted = [...delta(now).values()].reduce((a, b) => a + b, 0);
-        return counted >= REQUESTS ? now : undefined;
-      },
-      { timeoutMs: 10_000, intervalMs: 100 },
-    );
-    expect(hits.source).toBe('web-logs');
-    const counted = new Map([...delta(hits)].filter(([, n]) => n > 0));
-    expect(Object.fromEntries(counted)).toEqual(Object.fromEntries(served));
-    return hits;
-  };
-
-  it('counts per backend, on both hosts, exactly what the LB served to each, with its host', async (ctx) => {
-    if (skipReason) ctx.skip(skipReason);
-    const hits = await loadAndCount('both hosts');
+    const hits = await expectCountedExactly(before, served);
     // Each backend is named as the status names its instance: the host, and the container.
     const onSecond = hits.backends.filter((b) => b.host === 'second');
     expect(onSecond).toHaveLength(2);
@@ -181,8 +192,9 @@ describe('hits from the web logs of every Docker host (a real second dockerd)', 
     expect(hits.backends.filter((b) => b.host === 'local')).toHaveLength(2);
   }, 60_000);
 
-  it('stops following a host that is lost, and follows it again (counting exactly) once it is back', async (ctx) => {
+  it('stops following a host that is lost, and counts exactly again, under load, as it comes back', async (ctx) => {
     if (skipReason) ctx.skip(skipReason);
+    const byServer = await backendByServer();
     await second.setLink(false);
     try {
       await waitFor(
@@ -199,15 +211,38 @@ describe('hits from the web logs of every Docker host (a real second dockerd)', 
           intervalMs: 100,
         },
       );
-    } finally {
+    } catch (error) {
       await second.setLink(true);
+      throw error;
     }
-    await waitFor(
-      'the second host to be connected again',
-      () => engine!.status().dockerHosts?.find((h) => h.name === 'second' && h.state === 'connected'),
-      { timeoutMs: 4 * PING_EVERY_MS + 5000, intervalMs: 250 },
+    // A steady load while the host comes back: its replicas' first requests after the return count too.
+    const before = await settledTotals();
+    const back = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await second.setLink(true);
+      await waitFor(
+        'the second host to be connected again',
+        () => engine!.status().dockerHosts?.find((h) => h.name === 'second' && h.state === 'connected'),
+        { timeoutMs: 4 * PING_EVERY_MS + 5000, intervalMs: 100 },
+      );
+      // Long enough for the LB to route there again and for a few rounds to reach it.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    })();
+    const report = await runLoad({
+      url: app.getStatus().lb.url,
+      total: 20_000,
+      concurrency: 2,
+      deadlineMs: 40_000,
+      mix: ['get'],
+      until: back,
+    });
+    await back;
+    const served = servedPerBackend(report, byServer);
+    console.log(
+      `multi-engine-hits: ${report.sent} requests while the host came back, served as ${JSON.stringify([...served])}`,
     );
-    const hits = await loadAndCount('after the host came back');
-    expect(hits.backends.filter((b) => b.host === 'second')).toHaveLength(2);
+    expect([...served.keys()].filter((k) => k.startsWith('second/'))).toHaveLength(2);
+    await expectCountedExactly(before, served);
+    expect(engine!.parts?.hits?.openLogStreams().web).toBe(4);
   }, 90_000);
 });
