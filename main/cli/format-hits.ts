@@ -14,12 +14,15 @@ export function formatHits(hits: HitsSnapshot): string {
     lines.push('no backends yet');
     return lines.join('\n');
   }
+  // Several engines: a HOST column, only when the backends run on more than one host.
+  const withHost = hostsIn(hits) > 1;
+  const host = (name: string): string => (withHost ? `${name.padEnd(12)} ` : '');
   lines.push(
-    `${'BACKEND'.padEnd(22)} ${'CONTAINER'.padEnd(28)} ${'TOTAL'.padStart(8)} ${'PER S'.padStart(6)} ${'SHARE'.padStart(6)}  LAST 60 s`,
+    `${host('HOST')}${'BACKEND'.padEnd(22)} ${'CONTAINER'.padEnd(28)} ${'TOTAL'.padStart(8)} ${'PER S'.padStart(6)} ${'SHARE'.padStart(6)}  LAST 60 s`,
   );
   for (const b of hits.backends) {
     lines.push(
-      `${p(b.address).padEnd(22)} ${p(b.containerName ?? '-').padEnd(28)} ${String(b.total).padStart(8)} ${String(b.perSecond).padStart(6)} ${`${Math.round(b.share * 100)}%`.padStart(6)}  ${sparkline(b.series.slice(-30))}`,
+      `${host(p(b.host ?? '-'))}${p(b.address).padEnd(22)} ${p(b.containerName ?? '-').padEnd(28)} ${String(b.total).padStart(8)} ${String(b.perSecond).padStart(6)} ${`${Math.round(b.share * 100)}%`.padStart(6)}  ${sparkline(b.series.slice(-30))}`,
     );
   }
   if (hits.recent.length > 0) {
@@ -28,6 +31,11 @@ export function formatHits(hits: HitsSnapshot): string {
     lines.push(`last requests (oldest first): ${short.join(' ')}`);
   }
   return lines.join('\n');
+}
+
+/** How many Docker hosts the backends run on (a backend without a host counts as one more). */
+export function hostsIn(hits: HitsSnapshot): number {
+  return new Set(hits.backends.map((b) => b.host)).size;
 }
 
 const BARS = ' ▁▂▃▄▅▆▇█';

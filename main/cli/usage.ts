@@ -102,9 +102,12 @@ Shows Docker, Consul and LB state, the services with their instances, and the la
 
 Hits per backend: total, the last second, the share of the last 60 s, and the order of the last
 requests (round-robin). The counts come from the web containers' own logs, or from nginx's access log
-when the web image logs nothing per request; the output says which.
+when the web image logs nothing per request; the output says which. With several Docker engines the
+web on every followed host is counted too, from that host's logs, and a HOST column says where each
+backend runs.
   -f, --follow   keep the table live (one update a second while something changes); Ctrl-C ends it
-  --json         machine-readable: {source, backends: [{address, total, perSecond, share, series}], recent}
+  --json         machine-readable: {source, backends: [{address, host, total, perSecond, share, series}], recent}
+                 (host only with several engines)
                  (with --follow, one JSON object per line)`,
   traffic: `Usage: discovery-tray traffic start --rate N [--duration S] [--json]
        discovery-tray traffic stop [--json]
