@@ -118,6 +118,10 @@ export const en = {
     servedByNote: '(last requests, newest right)',
     noRequests: 'No requests yet. Start traffic below, or open the LB URL.',
     others: '{count} others (summed)',
+    /** Several engines: the Docker host a backend's hits come from (a legend entry). */
+    onHost: 'on {host}',
+    /** Several engines: a backend and its host, in the chart's summary. */
+    backendOnHost: '{name} on {host}',
   },
   traffic: {
     formLabel: 'Traffic generator',

@@ -113,6 +113,8 @@ export const zhCN: Messages = {
     servedByNote: '（最近的请求，最新的在右边）',
     noRequests: '还没有请求。请在下方发送流量，或打开 LB 网址。',
     others: '其余 {count} 个（合计）',
+    onHost: '位于 {host}',
+    backendOnHost: '{name}（位于 {host}）',
   },
   traffic: {
     formLabel: '流量生成器',

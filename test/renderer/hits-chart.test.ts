@@ -203,4 +203,26 @@ describe('Live hits chart', () => {
       expect(d.data.at(-1)!.y).toBe(Number(/\.(\d+):80$/.exec(d.label!)![1]));
     }
   });
+
+  it('names the Docker host of each backend once the hits come from more than one host', async () => {
+    const twoHosts = hitsSnapshot(T0, [
+      backendHits('172.18.0.5:80', [3], { host: 'local', containerName: 'demo-web-1' }),
+      backendHits('10.1.2.3:32768', [2], { host: 'lab2', containerName: 'demo-web-2' }),
+    ]);
+    const { wrapper } = await mountWithStore(HitsChart, createApiStub({ hits: twoHosts }));
+    await settle();
+    expect(wrapper.findAll('[data-test="legend-host"]').map((h) => h.text())).toEqual([
+      'on local',
+      'on lab2',
+    ]);
+    expect(wrapper.find('canvas').attributes('aria-label')).toContain('demo-web-2 on lab2: 2 per second');
+
+    const oneHost = hitsSnapshot(T0, [
+      backendHits('172.18.0.5:80', [3], { host: 'local' }),
+      backendHits('172.18.0.6:80', [2], { host: 'local' }),
+    ]);
+    const single = await mountWithStore(HitsChart, createApiStub({ hits: oneHost }));
+    await settle();
+    expect(single.wrapper.findAll('[data-test="legend-host"]')).toHaveLength(0);
+  });
 });
