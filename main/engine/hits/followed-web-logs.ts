@@ -35,6 +35,8 @@ interface HostSource {
 
 export class FollowedWebLogs {
   private readonly sources = new Map<string, HostSource>();
+  /** Sources of lost hosts still closing their streams: stop() waits for them too. */
+  private readonly closing = new Set<Promise<void>>();
   private offChange: (() => void) | undefined;
   private stopped = false;
 
@@ -57,7 +59,7 @@ export class FollowedWebLogs {
     this.offChange?.();
     const all = [...this.sources.values()];
     this.sources.clear();
-    await Promise.all(all.map((s) => s.source.stop()));
+    await Promise.all([...all.map((s) => s.source.stop()), ...this.closing]);
   }
 
   openStreams(): number {
@@ -83,7 +85,9 @@ export class FollowedWebLogs {
       const current = this.sources.get(host.name);
       if (current && current.docker !== docker) {
         this.sources.delete(host.name);
-        void current.source.stop();
+        const closed = current.source.stop().catch(() => undefined);
+        this.closing.add(closed);
+        void closed.then(() => this.closing.delete(closed));
       }
       if (docker && !this.sources.has(host.name)) this.follow(host.name, docker);
     }

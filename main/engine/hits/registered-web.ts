@@ -10,29 +10,34 @@ import type { Registrator } from '../registrator/registrator.js';
 import type { WebBackend } from './hits-service.js';
 
 export function registeredWeb(local: Registrator, followed?: FollowedHosts): () => WebBackend[] {
-  let listed: { version: string; backends: WebBackend[] } | undefined;
-  const version = (): string => {
-    let text = String(local.registeredVersion);
-    for (const host of followed?.list() ?? []) text += `|${host.registeredVersion() ?? '-'}`;
-    return text;
+  const hosts = followed?.list() ?? [];
+  // The versions the list was made at: the local registrator's, then each followed host's (-1: lost).
+  const seen: number[] = [];
+  let backends: WebBackend[] = [];
+  const versionAt = (i: number): number =>
+    i === 0 ? local.registeredVersion : (hosts[i - 1]!.registeredVersion() ?? -1);
+  const changed = (): boolean => {
+    let moved = seen.length === 0;
+    for (let i = 0; i <= hosts.length; i++) {
+      const version = versionAt(i);
+      if (seen[i] !== version) moved = true;
+      seen[i] = version;
+    }
+    return moved;
   };
   return () => {
-    const now = version();
-    if (listed?.version !== now) {
+    if (changed()) {
       const services = followed ? followed.merged(local.status()).services : local.status().services;
-      listed = {
-        version: now,
-        backends: services
-          .filter((s) => s.name === 'web')
-          .map((s) => ({
-            containerId: s.containerId,
-            containerName: s.containerName,
-            address: s.address,
-            port: s.port,
-            ...(s.meta[HOST_META_KEY] !== undefined ? { host: s.meta[HOST_META_KEY] } : {}),
-          })),
-      };
+      backends = services
+        .filter((s) => s.name === 'web')
+        .map((s) => ({
+          containerId: s.containerId,
+          containerName: s.containerName,
+          address: s.address,
+          port: s.port,
+          ...(s.meta[HOST_META_KEY] !== undefined ? { host: s.meta[HOST_META_KEY] } : {}),
+        }));
     }
-    return listed.backends;
+    return backends;
   };
 }
