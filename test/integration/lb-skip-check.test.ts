@@ -11,6 +11,7 @@ import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import { CANDIDATE_CONF, mainConfig } from '../../main/engine/lb/nginx-files.js';
 import type { Timeline } from '../../main/engine/timeline.js';
 import { startTestLb, type TestLb } from '../support/lb-fixture.js';
+import { freshGetText } from '../support/fresh-get.js';
 
 /** Backends inside the LB itself (ports 8081…), each answering its own name, behind one upstream. */
 function config(backends: readonly number[], extra = ''): string {
@@ -43,8 +44,7 @@ describe('configs that only change backend addresses (real nginx)', () => {
   async function answers(count: number): Promise<Set<string>> {
     const seen = new Set<string>();
     for (let i = 0; i < count; i++) {
-      const response = await fetch(lbUrl, { signal: AbortSignal.timeout(2000) });
-      seen.add((await response.text()).trim());
+      seen.add(await freshGetText(lbUrl));
     }
     return seen;
   }

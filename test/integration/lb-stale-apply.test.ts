@@ -9,6 +9,7 @@ import { execInContainer } from '../../main/engine/docker/exec.js';
 import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import { SUPERVISOR_SCRIPT } from '../../main/engine/lb/nginx-files.js';
 import { startTestLb, type TestLb } from '../support/lb-fixture.js';
+import { freshGetText } from '../support/fresh-get.js';
 
 function answering(text: string): string {
   return `server {\n  listen 80 default_server;\n  location / { return 200 "${text}\\n"; }\n}\n`;
@@ -30,8 +31,7 @@ describe('stale LB applies (real nginx)', () => {
   });
 
   async function served(): Promise<string> {
-    const response = await fetch(lbUrl, { signal: AbortSignal.timeout(2000) });
-    return (await response.text()).trim();
+    return freshGetText(lbUrl);
   }
 
   /** The supervisor's reader: the second process running the supervisor script (PID 1 is the first). */
