@@ -48,7 +48,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 async function waitForRows(page: Page, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let shown = 0;
-  while ((shown = await page.locator('[data-test="backend-row"]').count()) !== count) {
+  // The table's count of registered rows: the DOM holds only the rows in its view.
+  const counted = page.locator('[data-test="backends-count"]');
+  while ((shown = Number(await counted.getAttribute('data-count'))) !== count) {
     if (Date.now() > deadline)
       throw new Error(`the dashboard never showed ${count} backend rows (it shows ${shown})`);
     await sleep(500);

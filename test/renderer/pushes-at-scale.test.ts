@@ -40,7 +40,9 @@ describe('pushes at 100 backends', () => {
   it('re-renders only the backend rows whose values changed', async () => {
     const api = createApiStub({ status: status(), hits: hits(Date.now(), 0) });
     const { wrapper, i18n } = await mountWithStore(BackendsTable, api);
-    expect(wrapper.findAll('[data-test="backend-row"]')).toHaveLength(N);
+    // All N registered; the DOM holds the rows in the table's view (backends-window.test.ts).
+    expect(wrapper.find('[data-test="backends-count"]').attributes('data-count')).toBe(`${N}`);
+    expect(wrapper.findAll('[data-test="backend-row"]').length).toBeGreaterThan(7);
     const time = vi.spyOn(formatters(i18n.language.formatLocale), 'time');
 
     api.pushStatus(status());
