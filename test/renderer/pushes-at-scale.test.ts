@@ -6,6 +6,7 @@
  */
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isProxy } from 'vue';
 import type { TimelineEvent } from '../../contract/index';
 import BackendsTable from '../../renderer/src/components/BackendsTable.vue';
 import TimelineView from '../../renderer/src/components/TimelineView.vue';
@@ -113,5 +114,32 @@ describe('pushes at 100 backends', () => {
     );
     await flushPromises();
     expect(wrapper.find('.chain-name').text()).toBe('renamed');
+  });
+
+  it('keeps the timeline out of Vue’s proxies, and a timeline push still shows', async () => {
+    // Up to 500 events walked on each timeline push (chains, engine events): read through proxies,
+    // every event and field was tracked, a long task during a scale step at 100 backends.
+    const started = (i: number, seq: number): TimelineEvent => ({
+      seq,
+      at: Date.UTC(2026, 10, 28, 10, 0, i),
+      kind: 'container-started',
+      message: 'started',
+      containerId: instance(i).containerId,
+    });
+    const api = createApiStub({
+      status: status(),
+      timeline: Array.from({ length: N }, (_, i) => started(i + 1, i + 1)),
+    });
+    const { wrapper, store } = await mountWithStore(TimelineView, api);
+    expect(isProxy(store.state.timeline)).toBe(false);
+    expect(isProxy(store.state.timeline[0])).toBe(false);
+
+    api.pushTimeline([
+      { ...started(N, N + 1), kind: 'registered', message: 'registered', sincePreviousMs: 12 },
+    ]);
+    await flushPromises();
+    expect(store.state.timeline).toHaveLength(N + 1);
+    expect(isProxy(store.state.timeline)).toBe(false);
+    expect(wrapper.find('[data-test="chain-total"]').exists()).toBe(true);
   });
 });
