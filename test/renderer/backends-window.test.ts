@@ -85,6 +85,35 @@ describe('backends table at 100 backends (rows in view only)', () => {
   });
 });
 
+describe('backends filter (the browser’s find does not see rows out of view)', () => {
+  it('shows the rows whose name, service ID or address match, from the top, and says when none does', async () => {
+    const { wrapper } = await mountWithStore(BackendsTable, createApiStub({ status: statusOf(100) }));
+    await scrollTo(wrapper, 60 * ROW);
+    const filter = wrapper.find('[data-test="backends-filter"]');
+    expect(filter.attributes('aria-label')).toBe('Filter backends');
+
+    // By name: web-7 and web-70…79, in the table's order, the view back at the top.
+    await filter.setValue('WEB-7');
+    expect(names(wrapper)).toEqual(['dt-web-7', ...Array.from({ length: 10 }, (_, i) => `dt-web-${70 + i}`)]);
+    expect(spacer(wrapper, 'above')).toBe(0);
+    expect(wrapper.find('table').attributes('aria-rowcount')).toBe('12');
+    // The count still says how many are registered.
+    expect(wrapper.find('[data-test="backends-count"]').text()).toBe('100 registered');
+
+    // By address (instance i listens on 172.18.0.(i + 4)).
+    await filter.setValue('172.18.0.99:');
+    expect(names(wrapper)).toEqual(['dt-web-95']);
+
+    await filter.setValue('nothing-like-this');
+    expect(names(wrapper)).toEqual([]);
+    expect(wrapper.find('[data-test="backends-no-match"]').text()).toContain('nothing-like-this');
+
+    await filter.setValue('');
+    expect(names(wrapper)[0]).toBe('dt-web-1');
+    expect(spacer(wrapper, 'below')).toBeGreaterThan(0);
+  });
+});
+
 describe('rowWindow', () => {
   it('covers the view plus the overscan, clamped to the list', () => {
     expect(rowWindow(100, 0, 360, 36, 5)).toEqual({ start: 0, end: 16, padTop: 0, padBottom: 84 * 36 });
