@@ -178,6 +178,9 @@ export const en = {
     empty:
       'No instance is registered. Scale web to 1 or more; each container appears here once Consul has it.',
     waiting: 'Waiting for the engine…',
+    filterLabel: 'Filter backends',
+    filterPlaceholder: 'Name, service ID or address',
+    noMatch: 'No backend matches “{query}”.',
   },
   tabs: {
     label: 'Details',

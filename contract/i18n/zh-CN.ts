@@ -170,6 +170,9 @@ export const zhCN: Messages = {
     },
     empty: '没有已注册的实例。把 web 扩到 1 个或更多；Consul 收到后，每个容器都会出现在这里。',
     waiting: '正在等待引擎…',
+    filterLabel: '筛选后端',
+    filterPlaceholder: '名称、服务 ID 或地址',
+    noMatch: '没有与“{query}”匹配的后端。',
   },
   tabs: {
     label: '详情',

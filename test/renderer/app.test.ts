@@ -86,4 +86,14 @@ describe('Dashboard', () => {
     expect(wrapper.find('[data-test="traffic-error"]').text()).toBe('Traffic needs the demo to run.');
     wrapper.unmount();
   });
+
+  it('keeps the Services tab out of the page until it is shown (its rows are not updated behind it)', async () => {
+    const instances = Array.from({ length: 100 }, (_, i) => instance(i + 1));
+    const { wrapper } = await mountWithStore(App, createApiStub({ status: engineStatus({}, instances) }));
+    expect(wrapper.find('#panel-services [data-test="service-web"]').exists()).toBe(false);
+    await wrapper.find('#tab-services').trigger('click');
+    await flushPromises();
+    expect(wrapper.findAll('#panel-services tr[data-test^="instance-"]')).toHaveLength(100);
+    wrapper.unmount();
+  });
 });

@@ -2,6 +2,7 @@ import { flushPromises } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import ServedByStrip from '../../renderer/src/components/ServedByStrip.vue';
 import { backendHits, createApiStub, hitsSnapshot } from '../../renderer/src/test/api-stub';
+import { StripKeys } from '../../renderer/src/state/strip-keys';
 import { mountWithStore } from './helpers';
 
 const A = '172.18.0.5:80';
@@ -46,5 +47,37 @@ describe('Served-by strip', () => {
       B,
       A,
     ]);
+  });
+  it('keeps the elements of the cells still shown when the next push moves the strip along', async () => {
+    // At 100 backends each push moves the 50 cells by the requests of the last second: keyed by
+    // position, Vue removed and created all 50 elements every second.
+    const addresses = Array.from({ length: 60 }, (_, i) => `172.18.0.${i + 5}:80`);
+    const snapshot = (from: number) =>
+      hitsSnapshot(
+        Date.now(),
+        addresses.map((a) => backendHits(a, [1])),
+        addresses.slice(from, from + 50),
+      );
+    const api = createApiStub({ hits: snapshot(0) });
+    const { wrapper } = await mountWithStore(ServedByStrip, api);
+    const before = wrapper.findAll('[data-test="strip-cell"]').map((c) => c.element);
+    api.pushHits(snapshot(7));
+    await flushPromises();
+    const after = wrapper.findAll('[data-test="strip-cell"]');
+    expect(after.map((c) => c.attributes('data-address'))).toEqual(addresses.slice(7, 57));
+    // The 43 cells shown before and after are the same elements; only 7 are new.
+    after.slice(0, 43).forEach((cell, i) => expect(cell.element).toBe(before[i + 7]));
+    after.slice(43).forEach((cell) => expect(before).not.toContain(cell.element));
+  });
+});
+
+describe('StripKeys', () => {
+  it('carries keys over a shift, gives new cells new keys, and starts over when nothing is shared', () => {
+    const keys = new StripKeys();
+    expect(keys.keysFor([A, B, C])).toEqual([0, 1, 2]);
+    expect(keys.keysFor([B, C, A, B])).toEqual([1, 2, 3, 4]);
+    expect(keys.keysFor([B, C, A, B])).toEqual([1, 2, 3, 4]);
+    expect(keys.keysFor([C, C])).toEqual([5, 6]);
+    expect(keys.keysFor([])).toEqual([]);
   });
 });

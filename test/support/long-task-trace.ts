@@ -4,7 +4,8 @@
  * `npx tsx test/support/long-task-trace.ts FILE` lists each task of the page's main thread over
  * 50 ms with the biggest steps inside it (a script's function, a layout, a style recalculation,
  * an event from the EventSource, a garbage collection), and the time the task spent off the CPU
- * (wall time minus thread time: a busy machine makes tasks long that are not slow).
+ * (wall time minus thread time: a busy machine makes tasks long that are not slow), then the
+ * page's CPU time per task over the whole window (cpuPerTask).
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -63,6 +64,34 @@ export function mainThreadTotals(file: string): { tasks: number; wallMs: number;
     tasks: all.length,
     wallMs: sum((t) => t.durationMs),
     cpuMs: sum((t) => t.durationMs - t.offCpuMs),
+  };
+}
+
+/**
+ * The page's own work per task, whatever the machine's load: each main-thread task's time on the
+ * CPU (its thread time), the longest, the 95th percentile of those over 1 ms, and how many reached
+ * 16 ms (a frame) and 50 ms (a long task even on an idle machine). A run on a shared 2-core machine
+ * can have long tasks that are all wait; this tells them apart from a page that does too much.
+ */
+export function cpuPerTask(file: string): {
+  tasks: number;
+  maxMs: number;
+  p95Ms: number;
+  over16: number;
+  over50: number;
+} {
+  const cpu = summarizeTrace(file, 0)
+    // The trace's own start (the sampling profiler starting) is not the page's work.
+    .filter((t) => !t.steps.some((s) => s.what === 'CpuProfiler::StartProfiling'))
+    .map((t) => Math.round((t.durationMs - t.offCpuMs) * 10) / 10)
+    .filter((ms) => ms >= 1)
+    .sort((a, b) => a - b);
+  return {
+    tasks: cpu.length,
+    maxMs: cpu.at(-1) ?? 0,
+    p95Ms: cpu[Math.min(cpu.length - 1, Math.ceil(cpu.length * 0.95) - 1)] ?? 0,
+    over16: cpu.filter((ms) => ms >= 16).length,
+    over50: cpu.filter((ms) => ms >= 50).length,
   };
 }
 
@@ -169,6 +198,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const totals = mainThreadTotals(file);
   console.log(`main thread: ${totals.tasks} tasks, ${totals.wallMs} ms wall, ${totals.cpuMs} ms on the CPU`);
+  const cpu = cpuPerTask(file);
+  console.log(
+    `CPU per task (${cpu.tasks} tasks of 1 ms or more): max ${cpu.maxMs} ms, p95 ${cpu.p95Ms} ms, ${cpu.over16} of 16 ms or more, ${cpu.over50} of 50 ms or more`,
+  );
   console.log(`${tasks.length} tasks ≥ threshold; the functions with the most time in them (inclusive):`);
   for (const f of hotFunctions(file, tasks)) console.log(`    ${f.ms} ms  ${f.what}`);
 }

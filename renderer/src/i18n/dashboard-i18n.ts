@@ -25,10 +25,39 @@ export interface DashboardI18n {
   setLanguage(locale: Locale, formatLocale?: string): void;
 }
 
-/** A Translate over a vue-i18n composer: typed keys, and `count` picks the plural form. */
-export function translatorOf(composer: Pick<Composer, 't'>): Translate {
-  return (key, values = {}, count) =>
-    count === undefined ? composer.t(key, values) : composer.t(key, { count, ...values }, count);
+/** Texts a composer already formatted in its current locale (the catalogues never change at run time). */
+const formatted = new WeakMap<object, { locale: string; texts: Map<string, string> }>();
+/** Past this many distinct texts (counts, names in values) the cache starts over. */
+const MAX_TEXTS = 2000;
+
+/**
+ * A Translate over a vue-i18n composer: typed keys, and `count` picks the plural form.
+ * Each text is formatted once per locale and values: at 100 backends the views re-render with
+ * every push, and vue-i18n's `t` (a message context per call) was the largest part of their
+ * render, mostly for column headers and labels that never change.
+ */
+export function translatorOf(composer: Pick<Composer, 't' | 'locale'>): Translate {
+  return (key, values, count) => {
+    // Read on every call: a render or computed calling this depends on the language, as with `t`.
+    const locale = composer.locale.value;
+    let cache = formatted.get(composer);
+    if (cache?.locale !== locale) {
+      cache = { locale, texts: new Map() };
+      formatted.set(composer, cache);
+    }
+    const id =
+      values === undefined && count === undefined
+        ? key
+        : `${key}\u0000${count}\u0000${JSON.stringify(values)}`;
+    let text = cache.texts.get(id);
+    if (text === undefined) {
+      text =
+        count === undefined ? composer.t(key, values ?? {}) : composer.t(key, { count, ...values }, count);
+      if (cache.texts.size >= MAX_TEXTS) cache.texts.clear();
+      cache.texts.set(id, text);
+    }
+    return text;
+  };
 }
 
 export function createDashboardI18n(

@@ -19,6 +19,24 @@ export interface Formatters {
 
 const cache = new Map<string, Formatters>();
 
+/**
+ * Remembers what `format` made of each value (up to `max` values, then starts over). Intl's
+ * format calls are slow next to a Map lookup, and the live views format the same few values
+ * every second: the chart's axis labels (chart.js asks for them on every redraw), rates, counts.
+ */
+function remembered<T>(format: (value: T) => string, max = 1000): (value: T) => string {
+  const made = new Map<T, string>();
+  return (value) => {
+    let text = made.get(value);
+    if (text === undefined) {
+      text = format(value);
+      if (made.size >= max) made.clear();
+      made.set(value, text);
+    }
+    return text;
+  };
+}
+
 function create(tag: string): Formatters {
   const time = new Intl.DateTimeFormat(tag, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
   const unit = (name: 'millisecond' | 'second', digits: number): Intl.NumberFormat =>
@@ -47,8 +65,8 @@ function create(tag: string): Formatters {
       return (value < 10_000 ? seconds2 : seconds1).format(value / 1000);
     },
     percent: (share) => (share === undefined || !Number.isFinite(share) ? '—' : percent.format(share)),
-    count: (n) => count.format(n),
-    secondsAgo: (value) => relative.format(-Math.abs(value), 'second'),
+    count: remembered((n: number) => count.format(n)),
+    secondsAgo: remembered((value: number) => relative.format(-Math.abs(value), 'second')),
   };
 }
 

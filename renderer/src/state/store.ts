@@ -133,7 +133,15 @@ export function createStore(api: DiscoveryTrayApi): DashboardStore {
     }
     if (fresh.length === 0) return;
     const merged = [...state.timeline, ...fresh];
-    state.timeline = merged.length > MAX_TIMELINE_EVENTS ? merged.slice(-MAX_TIMELINE_EVENTS) : merged;
+    /*
+     * A new array each time, never changed in place, so markRaw as the snapshots above: the
+     * timeline's views walk up to 500 events on every timeline push (chains, engine events), and
+     * through Vue's proxies each event and field read was tracked; during a scale step at 100
+     * backends that walk alone was a long task.
+     */
+    state.timeline = markRaw(
+      merged.length > MAX_TIMELINE_EVENTS ? merged.slice(-MAX_TIMELINE_EVENTS) : merged,
+    );
     /*
      * No status re-read here: every timeline event marks the engine's status changed, and each
      * transport hands us the status before the events (the push hub's flush and attach, and the
