@@ -4,7 +4,7 @@
  * our own main config includes it, so that one image-independent layout works
  * with nginx:alpine and with the locally built nginx alike.
  */
-import { NC_AFTER_CONNECT, probeLoop } from './lb-probe.js';
+import { NC_AFTER_CONNECT, probeLoop, probeOne } from './lb-probe.js';
 export const LB_DIR = '/etc/discovery-tray';
 export const LIVE_CONF = `${LB_DIR}/nginx.conf`;
 export const CANDIDATE_CONF = `${LB_DIR}/candidate.conf`;
@@ -93,7 +93,8 @@ export const PLAIN_REPLY_CHARACTERS = 'A-Za-z0-9\\ .:,_-';
  * `<id> check 0 <escaped config>` only runs
  * `nginx -t` on it, `<id> ping 0 -` answers with the newest apply number it
  * has seen, `<id> probe 0 <address:port,…>` tries to connect to each (in the
- * background: a probe waits up to a second, applies must not). Each answer is one line,
+ * background: a probe waits up to a second, applies must not; a probe of one target, the
+ * early probe of a new backend, runs nc with two forks fewer than the loop over several). Each answer is one line,
  * `dt-reply <id> <exit code> <base64 output>` (version 5: or `=<output>` when it is one line of
  * plain characters). A request costs one write on an
  * open connection, where a docker exec costs 90 ms idle and over 250 ms on a
@@ -126,11 +127,17 @@ export function supervisorScript(): string {
     `      apply) ${SKIP_CHECK_VAR}=''; out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;
       swap) ${SKIP_CHECK_VAR}=1; out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;`,
     `      check) out=$(. ${CHECK_SCRIPT} 2>&1); code=$? ;;`,
-    `      probe) (
-        IFS=,
-        out=$(${probeLoop(`$${ESCAPED_CONFIG_VAR}`)})
-        reply "$id" 0 "$out"
-      ) & continue ;;
+    `      probe) case "$${ESCAPED_CONFIG_VAR}" in
+        *,*) (
+          IFS=,
+          out=$(${probeLoop(`$${ESCAPED_CONFIG_VAR}`)})
+          reply "$id" 0 "$out"
+        ) & ;;
+        *) (
+          IFS=' '; t=$${ESCAPED_CONFIG_VAR}
+          ${probeOne('t')} && reply "$id" 0 "ok $t" || reply "$id" 0 "no $t $e"
+        ) & ;;
+      esac; continue ;;
       ping) newest=0; [ -f ${SEQ_FILE} ] && read -r newest < ${SEQ_FILE}; out="pong $newest"; code=0 ;;`,
     '      *) out="unknown request $op"; code=2 ;;',
     '    esac',
