@@ -46,6 +46,8 @@ export const NGINX_COMMAND = ['nginx', '-c', LIVE_CONF, '-g', 'daemon off;'];
 
 export const APPLY_SCRIPT = `${LB_DIR}/apply.sh`;
 export const CHECK_SCRIPT = `${LB_DIR}/check.sh`;
+/** How often the apply script looks at nginx's workers after the HUP, in seconds. */
+export const RELOAD_POLL_S = 0.005;
 /** How long an apply may wait for nginx to replace its workers. */
 export const DEFAULT_RELOAD_TIMEOUT_MS = 3000;
 export const SUPERVISOR_SCRIPT = `${LB_DIR}/supervisor.sh`;
@@ -184,7 +186,8 @@ export type CandidateSource =
  * One request does it all: check the candidate with `nginx -t`, make it live,
  * send the master a HUP (graceful reload), and wait until only new workers
  * accept connections (until then an old worker can still take a new connection
- * and route it by the old config). Prints the old workers' pids, which are the
+ * and route it by the old config); once a new worker runs, the old ones get the
+ * QUIT that the master would send them 100 ms later. Prints the old workers' pids, which are the
  * ones still finishing requests routed by the previous config.
  * Only shell builtins run after the check (the master's children and their
  * titles come from /proc): on a busy machine every fork costs ~10 ms, and the
@@ -203,7 +206,7 @@ export type CandidateSource =
  * not happen in time; 6: a newer apply was seen (nothing changed).
  */
 export function applyScript(reloadTimeoutMs: number, source: CandidateSource = 'file', seq?: number): string {
-  const tries = Math.max(1, Math.ceil(reloadTimeoutMs / 10));
+  const tries = Math.max(1, Math.ceil(reloadTimeoutMs / (RELOAD_POLL_S * 1000)));
   const children = '/proc/$master/task/$master/children';
   // Builtins only, the check aside: write the candidate, and after the check write the same text
   // as the live config (nginx reads it only on the HUP that follows).
@@ -240,19 +243,26 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
     'kill -HUP "$master" || exit 4',
     "i=0; fresh_since=''",
     `while [ $i -lt ${tries} ]; do`,
-    '  sleep 0.01; i=$((i+1))',
+    `  sleep ${RELOAD_POLL_S}; i=$((i+1))`,
     `  kids=''; read -r kids < ${children}`,
-    '  fresh=0; stale=0',
+    "  fresh=0; stale=''",
     '  for p in $kids; do',
     "    title=''; read -r title < /proc/$p/cmdline 2>/dev/null",
     '    case "$title" in *"worker process") ;; *) continue ;; esac',
-    '    case "$old" in *" $p "*) stale=1 ;; *) fresh=1 ;; esac',
+    '    case "$old" in *" $p "*) stale="$stale $p" ;; *) fresh=1 ;; esac',
     '  done',
     '  [ $fresh = 1 ] && [ -z "$fresh_since" ] && read -r fresh_since _ < /proc/uptime',
-    '  if [ $fresh = 1 ] && [ $stale = 0 ]; then',
+    '  if [ $fresh = 1 ] && [ -z "$stale" ]; then',
     '    read -r now _ < /proc/uptime',
     '    echo "old:$old"; echo "serving:$fresh_since $now"; echo "checked:$checked"; exit 0',
     '  fi',
+    // The master tells the old workers to stop (SIGQUIT: close the listening sockets, finish what
+    // they serve, exit) only 100 ms after it started the new ones, and until then an idle old
+    // worker takes most new connections and routes them by the old config, without the new
+    // backend. A new worker serves now: the old ones get that same signal now. (The master
+    // handles its signals only between its steps, so a worker that exits in those 100 ms waits
+    // for it as an unreaped child, gets its QUIT and is not started again.)
+    '  [ $fresh = 1 ] && kill -QUIT $stale 2>/dev/null',
     'done',
     'echo "nginx did not replace its workers in time"; exit 4',
   ].join('\n');
