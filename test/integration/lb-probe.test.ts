@@ -75,9 +75,14 @@ describe('the LB probe (real nginx LB image)', () => {
       return (await lastPid()) - before;
     };
     const execCost = Math.min(await execTakes(), await execTakes());
-    const before = await lastPid();
-    expect((await lb.probe([`${silent}:80`])).get(`${silent}:80`)).toBeUndefined();
-    expect((await lastPid()) - before - execCost).toBe(2);
+    // Anything else that starts a process in the LB meanwhile only adds: the fewest of three counts.
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = await lastPid();
+      expect((await lb.probe([`${silent}:80`])).get(`${silent}:80`)).toBeUndefined();
+      counts.push((await lastPid()) - before - execCost);
+    }
+    expect(Math.min(...counts)).toBe(2);
     // Not connected: the same answer as before, from the same path.
     expect((await lb.probe([`${silent}:81`])).get(`${silent}:81`)).toMatch(/refused/);
   });
