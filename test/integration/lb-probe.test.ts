@@ -55,6 +55,38 @@ describe('the LB probe (real nginx LB image)', () => {
     expect(took).toBeLessThan(900);
   });
 
+  /** The newest PID the LB container's PID namespace handed out (/proc/loadavg's last field). */
+  async function lastPid(): Promise<number> {
+    const { output } = await execInContainer(lbContainer, [
+      'sh',
+      '-c',
+      'read -r a b c d last < /proc/loadavg; echo "${last#*/}"',
+    ]);
+    return Number(output.trim());
+  }
+
+  it('probes one target (a new backend’s early probe) with two processes in the LB', async () => {
+    // Every process costs a scheduling round on a busy machine, and a new backend waits for this
+    // answer. The loop over several targets takes four for one target (two subshells and a
+    // command substitution each); one target alone: a background subshell and nc in its command
+    // substitution. The PIDs an exec itself takes (runc's own, in the container) are counted first.
+    const execTakes = async (): Promise<number> => {
+      const before = await lastPid();
+      return (await lastPid()) - before;
+    };
+    const execCost = Math.min(await execTakes(), await execTakes());
+    // Anything else that starts a process in the LB meanwhile only adds: the fewest of three counts.
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = await lastPid();
+      expect((await lb.probe([`${silent}:80`])).get(`${silent}:80`)).toBeUndefined();
+      counts.push((await lastPid()) - before - execCost);
+    }
+    expect(Math.min(...counts)).toBe(2);
+    // Not connected: the same answer as before, from the same path.
+    expect((await lb.probe([`${silent}:81`])).get(`${silent}:81`)).toMatch(/refused/);
+  });
+
   it('answers the same by docker exec (LB containers without the line)', async () => {
     const started = performance.now();
     const { output } = await execInContainer(

@@ -66,10 +66,18 @@ export function probeLoop(list: string): string {
   return [
     `for t in ${list}; do`,
     // Each target in a subshell of its own, whose IFS splits NC_AFTER_VAR's two words.
-    `  ( IFS=' '; e=$(nc -w ${PROBE_CONNECT_TIMEOUT_S} "\${t%:*}" "\${t##*:}" $${NC_AFTER_VAR} </dev/null 2>&1 >/dev/null) && echo "ok $t" || echo "no $t $e" ) &`,
+    `  ( IFS=' '; ${probeOne('t')} && echo "ok $t" || echo "no $t $e" ) &`,
     'done',
     'wait',
   ].join('\n');
+}
+
+/**
+ * Connects to the `address:port` in shell variable `variable` (IFS must split NC_AFTER_VAR on a
+ * space): true once connected, else false with nc's words in `e`.
+ */
+export function probeOne(variable: string): string {
+  return `e=$(nc -w ${PROBE_CONNECT_TIMEOUT_S} "\${${variable}%:*}" "\${${variable}##*:}" $${NC_AFTER_VAR} </dev/null 2>&1 >/dev/null)`;
 }
 
 /** Reads probeScript's output; a target it does not mention counts as not reached. */

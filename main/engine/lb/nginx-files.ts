@@ -4,7 +4,7 @@
  * our own main config includes it, so that one image-independent layout works
  * with nginx:alpine and with the locally built nginx alike.
  */
-import { NC_AFTER_CONNECT, probeLoop } from './lb-probe.js';
+import { NC_AFTER_CONNECT, probeLoop, probeOne } from './lb-probe.js';
 export const LB_DIR = '/etc/discovery-tray';
 export const LIVE_CONF = `${LB_DIR}/nginx.conf`;
 export const CANDIDATE_CONF = `${LB_DIR}/candidate.conf`;
@@ -46,6 +46,8 @@ export const NGINX_COMMAND = ['nginx', '-c', LIVE_CONF, '-g', 'daemon off;'];
 
 export const APPLY_SCRIPT = `${LB_DIR}/apply.sh`;
 export const CHECK_SCRIPT = `${LB_DIR}/check.sh`;
+/** How often the apply script looks at nginx's workers after the HUP, in seconds. */
+export const RELOAD_POLL_S = 0.005;
 /** How long an apply may wait for nginx to replace its workers. */
 export const DEFAULT_RELOAD_TIMEOUT_MS = 3000;
 export const SUPERVISOR_SCRIPT = `${LB_DIR}/supervisor.sh`;
@@ -93,7 +95,8 @@ export const PLAIN_REPLY_CHARACTERS = 'A-Za-z0-9\\ .:,_-';
  * `<id> check 0 <escaped config>` only runs
  * `nginx -t` on it, `<id> ping 0 -` answers with the newest apply number it
  * has seen, `<id> probe 0 <address:port,…>` tries to connect to each (in the
- * background: a probe waits up to a second, applies must not). Each answer is one line,
+ * background: a probe waits up to a second, applies must not; a probe of one target, the
+ * early probe of a new backend, runs nc with two forks fewer than the loop over several). Each answer is one line,
  * `dt-reply <id> <exit code> <base64 output>` (version 5: or `=<output>` when it is one line of
  * plain characters). A request costs one write on an
  * open connection, where a docker exec costs 90 ms idle and over 250 ms on a
@@ -126,11 +129,17 @@ export function supervisorScript(): string {
     `      apply) ${SKIP_CHECK_VAR}=''; out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;
       swap) ${SKIP_CHECK_VAR}=1; out=$(. ${APPLY_SCRIPT} 2>&1); code=$? ;;`,
     `      check) out=$(. ${CHECK_SCRIPT} 2>&1); code=$? ;;`,
-    `      probe) (
-        IFS=,
-        out=$(${probeLoop(`$${ESCAPED_CONFIG_VAR}`)})
-        reply "$id" 0 "$out"
-      ) & continue ;;
+    `      probe) case "$${ESCAPED_CONFIG_VAR}" in
+        *,*) (
+          IFS=,
+          out=$(${probeLoop(`$${ESCAPED_CONFIG_VAR}`)})
+          reply "$id" 0 "$out"
+        ) & ;;
+        *) (
+          IFS=' '; t=$${ESCAPED_CONFIG_VAR}
+          ${probeOne('t')} && reply "$id" 0 "ok $t" || reply "$id" 0 "no $t $e"
+        ) & ;;
+      esac; continue ;;
       ping) newest=0; [ -f ${SEQ_FILE} ] && read -r newest < ${SEQ_FILE}; out="pong $newest"; code=0 ;;`,
     '      *) out="unknown request $op"; code=2 ;;',
     '    esac',
@@ -177,7 +186,8 @@ export type CandidateSource =
  * One request does it all: check the candidate with `nginx -t`, make it live,
  * send the master a HUP (graceful reload), and wait until only new workers
  * accept connections (until then an old worker can still take a new connection
- * and route it by the old config). Prints the old workers' pids, which are the
+ * and route it by the old config); once a new worker runs, the old ones get the
+ * QUIT that the master would send them 100 ms later. Prints the old workers' pids, which are the
  * ones still finishing requests routed by the previous config.
  * Only shell builtins run after the check (the master's children and their
  * titles come from /proc): on a busy machine every fork costs ~10 ms, and the
@@ -196,7 +206,7 @@ export type CandidateSource =
  * not happen in time; 6: a newer apply was seen (nothing changed).
  */
 export function applyScript(reloadTimeoutMs: number, source: CandidateSource = 'file', seq?: number): string {
-  const tries = Math.max(1, Math.ceil(reloadTimeoutMs / 10));
+  const tries = Math.max(1, Math.ceil(reloadTimeoutMs / (RELOAD_POLL_S * 1000)));
   const children = '/proc/$master/task/$master/children';
   // Builtins only, the check aside: write the candidate, and after the check write the same text
   // as the live config (nginx reads it only on the HUP that follows).
@@ -233,19 +243,26 @@ export function applyScript(reloadTimeoutMs: number, source: CandidateSource = '
     'kill -HUP "$master" || exit 4',
     "i=0; fresh_since=''",
     `while [ $i -lt ${tries} ]; do`,
-    '  sleep 0.01; i=$((i+1))',
+    `  sleep ${RELOAD_POLL_S}; i=$((i+1))`,
     `  kids=''; read -r kids < ${children}`,
-    '  fresh=0; stale=0',
+    "  fresh=0; stale=''",
     '  for p in $kids; do',
     "    title=''; read -r title < /proc/$p/cmdline 2>/dev/null",
     '    case "$title" in *"worker process") ;; *) continue ;; esac',
-    '    case "$old" in *" $p "*) stale=1 ;; *) fresh=1 ;; esac',
+    '    case "$old" in *" $p "*) stale="$stale $p" ;; *) fresh=1 ;; esac',
     '  done',
     '  [ $fresh = 1 ] && [ -z "$fresh_since" ] && read -r fresh_since _ < /proc/uptime',
-    '  if [ $fresh = 1 ] && [ $stale = 0 ]; then',
+    '  if [ $fresh = 1 ] && [ -z "$stale" ]; then',
     '    read -r now _ < /proc/uptime',
     '    echo "old:$old"; echo "serving:$fresh_since $now"; echo "checked:$checked"; exit 0',
     '  fi',
+    // The master tells the old workers to stop (SIGQUIT: close the listening sockets, finish what
+    // they serve, exit) only 100 ms after it started the new ones, and until then an idle old
+    // worker takes most new connections and routes them by the old config, without the new
+    // backend. A new worker serves now: the old ones get that same signal now. (The master
+    // handles its signals only between its steps, so a worker that exits in those 100 ms waits
+    // for it as an unreaped child, gets its QUIT and is not started again.)
+    '  [ $fresh = 1 ] && kill -QUIT $stale 2>/dev/null',
     'done',
     'echo "nginx did not replace its workers in time"; exit 4',
   ].join('\n');
