@@ -492,7 +492,7 @@ async function startHits(
           onFollowError: (host: string, message: string) =>
             context.timeline.record({
               kind: 'warning',
-              message: `hits on Docker host ${host} are not counted until it reconnects: ${message}`,
+              message: `hits on Docker host ${host} are not counted for now, its web logs could not be followed (${message}); trying again`,
             }),
         }
       : {}),

@@ -48,60 +48,100 @@ describe('VanishGuard', () => {
     return { guard, registrations, events, restores: () => restores };
   }
 
-  it('names only instances of ours that were rendered and are missing now', () => {
-    const { guard } = guardFor(['a', 'b']);
-    const rendered = [instance('a'), instance('b'), instance('foreign')];
-    expect(guard.vanished(rendered, [instance('b')])).toEqual(['a']);
-    // Someone else's instance leaving is news; a new one of ours not seen yet is not "vanished".
-    expect(guard.vanished(rendered, [instance('a'), instance('b')])).toEqual([]);
-    expect(guard.vanished([instance('a')], [instance('a')])).toEqual([]);
-  });
+  const KEY = 'service:web|passing';
+  const ids = (items: ServiceInstance[]): string[] => items.map((i) => i.ID);
 
-  it('holds a change, asks for a restore once per newly missing ID, and never releases while they are ours', () => {
-    const { guard, events, restores } = guardFor(['a', 'b']);
-    let released = 0;
-    guard.hold('service:web|passing', ['a'], () => released++);
-    guard.hold('service:web|passing', ['a'], () => released++);
+  /** Feeds answers for one key as consul-data.ts does: what it renders is the answer plus what is kept. */
+  function feed(guard: VanishGuard) {
+    let rendered: ServiceInstance[] = [];
+    let last: ServiceInstance[] = [];
+    let reapplied = 0;
+    const apply = (answer: ServiceInstance[]): string[] => {
+      last = answer;
+      rendered = [...answer, ...guard.keep(KEY, rendered, answer, (i) => i.ID, reapply)];
+      return ids(rendered).sort();
+    };
+    const reapply = (): void => {
+      reapplied++;
+      rendered = [...last, ...guard.keep(KEY, rendered, last, (i) => i.ID, reapply)];
+    };
+    return { apply, rendered: () => ids(rendered).sort(), reapplied: () => reapplied };
+  }
+
+  it('keeps only instances of ours that were rendered and are missing now; everything else goes through', () => {
+    const { guard, restores } = guardFor(['a', 'b']);
+    const data = feed(guard);
+    expect(data.apply([instance('a'), instance('b'), instance('foreign')])).toEqual(['a', 'b', 'foreign']);
+    // a of ours vanished: kept; someone else's leaving is news, and a new one goes in at once.
+    expect(data.apply([instance('b'), instance('new')])).toEqual(['a', 'b', 'new']);
     expect(restores()).toBe(1);
-    guard.hold('service:web|passing', ['a', 'b'], () => released++);
+    // Back in Consul: no longer kept, and no second restore.
+    expect(data.apply([instance('a'), instance('b'), instance('new')])).toEqual(['a', 'b', 'new']);
+    expect(data.apply([instance('b'), instance('new')])).toEqual(['a', 'b', 'new']);
     expect(restores()).toBe(2);
+  });
+
+  it('asks for a restore once per newly missing ID, and says which', () => {
+    const { guard, events, restores } = guardFor(['a', 'b']);
+    const data = feed(guard);
+    data.apply([instance('a'), instance('b')]);
+    data.apply([instance('b')]);
+    data.apply([instance('b')]);
+    expect(restores()).toBe(1);
+    data.apply([]);
+    expect(restores()).toBe(2);
+    expect(data.rendered()).toEqual(['a', 'b']);
     expect(events.map((e) => e.message)).toEqual([
-      expect.stringContaining('a left Consul without the engine deregistering it'),
-      expect.stringContaining('b left Consul without the engine deregistering it'),
+      expect.stringContaining("a left Consul's passing instances without the engine deregistering it"),
+      expect.stringContaining("b left Consul's passing instances without the engine deregistering it"),
     ]);
-    vi.advanceTimersByTime(VANISH_HOLD_MS - 1);
-    expect(released).toBe(0);
   });
 
-  it('releases at once when what vanished is no longer ours to keep (its container went)', () => {
+  it('lets go at once of what is no longer ours to keep (its container went, or the engine drains it)', () => {
     const { guard, registrations } = guardFor(['a', 'b']);
-    let released = 0;
-    guard.hold('k', ['a', 'b'], () => released++);
+    const data = feed(guard);
+    data.apply([instance('a'), instance('b')]);
+    data.apply([]);
     registrations.drop('a');
-    expect(released).toBe(0);
+    expect(data.rendered()).toEqual(['b']);
     registrations.drop('b');
-    expect(released).toBe(1);
+    expect(data.rendered()).toEqual([]);
     vi.advanceTimersByTime(VANISH_HOLD_MS * 2);
-    expect(released).toBe(1);
+    expect(data.rendered()).toEqual([]);
   });
 
-  it('releases the held change at the bound, saying so', () => {
-    const { guard, events } = guardFor(['a']);
-    let released = 0;
-    guard.hold('k', ['a'], () => released++);
-    vi.advanceTimersByTime(VANISH_HOLD_MS);
-    expect(released).toBe(1);
+  it('counts the bound from when each went missing, not from the last answer, and says when it passes', () => {
+    const { guard, events } = guardFor(['a', 'b']);
+    const data = feed(guard);
+    data.apply([instance('a'), instance('b'), instance('c')]);
+    data.apply([instance('b'), instance('c')]);
+    vi.advanceTimersByTime(VANISH_HOLD_MS / 2);
+    // Answers keep coming (others change): a's bound does not start again.
+    data.apply([instance('c')]);
+    data.apply([instance('c'), instance('d')]);
+    expect(data.rendered()).toEqual(['a', 'b', 'c', 'd']);
+    vi.advanceTimersByTime(VANISH_HOLD_MS / 2);
+    expect(data.rendered()).toEqual(['b', 'c', 'd']);
     expect(events.at(-1)?.message).toContain('a still missing from Consul 15 s after leaving it');
+    // Once let go, it is not kept again by the next answer.
+    data.apply([instance('c'), instance('d')]);
+    expect(data.rendered()).toEqual(['b', 'c', 'd']);
+    vi.advanceTimersByTime(VANISH_HOLD_MS / 2);
+    expect(data.rendered()).toEqual(['c', 'd']);
   });
 
-  it('drops what it held when the instances came back or Consul was paused', () => {
+  it('forgets what it kept when the dependency goes or Consul is paused', () => {
     const { guard } = guardFor(['a']);
-    let released = 0;
-    guard.hold('k1', ['a'], () => released++);
-    guard.clear('k1');
-    guard.hold('k2', ['a'], () => released++);
+    const data = feed(guard);
+    data.apply([instance('a')]);
+    data.apply([]);
     guard.clearAll();
     vi.advanceTimersByTime(VANISH_HOLD_MS * 2);
-    expect(released).toBe(0);
+    expect(data.reapplied()).toBe(0);
+    data.apply([instance('a')]);
+    data.apply([]);
+    guard.clear(KEY);
+    vi.advanceTimersByTime(VANISH_HOLD_MS * 2);
+    expect(data.reapplied()).toBe(0);
   });
 });

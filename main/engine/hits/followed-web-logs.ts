@@ -10,6 +10,14 @@ import type Dockerode from 'dockerode';
 import { errorMessage } from '../errors.js';
 import { WebLogSource, type WebLogHit } from './web-log-source.js';
 
+/**
+ * How long stop() waits for the streams to close: a lost host's may hang until TCP gives up
+ * (minutes across a router), and `down` must not wait for that.
+ */
+export const FOLLOWED_LOGS_STOP_MS = 3000;
+/** A source that failed to start is tried again after this, doubling up to the cap, while its host stays connected. */
+export const FOLLOWED_LOGS_RETRY_MS = { first: 2000, max: 30_000 } as const;
+
 /** What this needs of a followed host (multi/followed-host.ts). */
 export interface WebLogHost {
   readonly name: string;
@@ -39,12 +47,15 @@ export class FollowedWebLogs {
   private readonly closing = new Set<Promise<void>>();
   private offChange: (() => void) | undefined;
   private stopped = false;
+  /** Failed starts in a row per host (for the retry's backoff), and the retry timer. */
+  private readonly failures = new Map<string, number>();
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly hosts: WebLogHosts,
     private readonly project: string,
     private readonly onHit: (hit: FollowedWebHit) => void,
-    /** A host's logs could not be followed (its source is tried again at the host's next change). */
+    /** A host's logs could not be followed (said once; its source is tried again after a while). */
     private readonly onError: (host: string, message: string) => void = () => undefined,
   ) {}
 
@@ -57,9 +68,15 @@ export class FollowedWebLogs {
   async stop(): Promise<void> {
     this.stopped = true;
     this.offChange?.();
+    clearTimeout(this.retryTimer);
     const all = [...this.sources.values()];
     this.sources.clear();
-    await Promise.all([...all.map((s) => s.source.stop()), ...this.closing]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...all.map((s) => s.source.stop().catch(() => undefined)), ...this.closing]),
+      new Promise((resolve) => (timer = setTimeout(resolve, FOLLOWED_LOGS_STOP_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   openStreams(): number {
@@ -94,17 +111,40 @@ export class FollowedWebLogs {
   }
 
   private follow(name: string, docker: Dockerode): void {
-    const source = new WebLogSource(docker, this.project, (hit) => this.onHit({ ...hit, host: name }));
+    const source = new WebLogSource(docker, this.project, (hit) => {
+      if (!this.stopped) this.onHit({ ...hit, host: name });
+    });
     const entry: HostSource = {
       docker,
       source,
-      started: source.start().catch(async (error: unknown) => {
-        // Forgotten, so that the host's next change (lost, back) tries again.
-        if (this.sources.get(name) === entry) this.sources.delete(name);
-        await source.stop().catch(() => undefined);
-        this.onError(name, errorMessage(error));
-      }),
+      started: source.start().then(
+        () => {
+          if (this.sources.get(name) === entry) this.failures.delete(name);
+        },
+        async (error: unknown) => {
+          await source.stop().catch(() => undefined);
+          // Replaced or stopped on purpose meanwhile (the host was lost): not a failure to report.
+          if (this.sources.get(name) !== entry) return;
+          this.sources.delete(name);
+          // Said once per run of failures, not at every retry.
+          if (!this.failures.has(name)) this.onError(name, errorMessage(error));
+          this.retryLater(name);
+        },
+      ),
     };
     this.sources.set(name, entry);
+  }
+
+  /** Tries the hosts without a source again after a backoff (the host's own next change does too). */
+  private retryLater(name: string): void {
+    const failures = (this.failures.get(name) ?? 0) + 1;
+    this.failures.set(name, failures);
+    const delay = Math.min(FOLLOWED_LOGS_RETRY_MS.first * 2 ** (failures - 1), FOLLOWED_LOGS_RETRY_MS.max);
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.sync();
+    }, delay);
+    this.retryTimer.unref();
   }
 }

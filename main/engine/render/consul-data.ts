@@ -37,7 +37,10 @@ interface KeyValue {
 interface Entry {
   dependency: TemplateDependency;
   loaded: boolean;
+  /** What a render sees: Consul's answer, plus what the guard keeps beside it. */
   value: unknown;
+  /** Consul's last answer, converted. */
+  answer?: unknown;
   watch: ReturnType<Consul['watch']>;
 }
 
@@ -98,7 +101,7 @@ export class ConsulTemplateData {
     private readonly consul: Consul,
     private readonly onChange: () => void,
     private readonly onWarning: (message: string) => void = () => undefined,
-    /** Holds changes that drop instances of ours without our doing (vanish-guard.ts). */
+    /** Keeps instances of ours that leave Consul without our doing (vanish-guard.ts). */
     private readonly guard?: VanishGuard,
   ) {}
 
@@ -175,6 +178,7 @@ export class ConsulTemplateData {
       if (!wanted.has(key)) {
         entry.watch.end();
         this.entries.delete(key);
+        this.guard?.clear(key);
       }
     }
     for (const dependency of dependencies) if (!this.entries.has(dependency.key)) this.startWatch(dependency);
@@ -220,9 +224,8 @@ export class ConsulTemplateData {
     this.entries.set(dependency.key, entry);
     watch.on('change', (data: unknown) => {
       if (this.entries.get(dependency.key) !== entry || this.paused) return;
-      const value = this.convert(dependency, data, entry.value);
-      if (this.heldBack(entry, value)) return;
-      entry.value = value;
+      entry.answer = this.convert(dependency, data, entry.answer);
+      entry.value = this.withKept(entry, entry.answer);
       entry.loaded = true;
       this.onChange();
     });
@@ -230,23 +233,29 @@ export class ConsulTemplateData {
     watch.on('error', () => undefined);
   }
 
-  /** True when the guard holds this change back (it applies it later itself). */
-  private heldBack(entry: Entry, value: unknown): boolean {
-    if (!this.guard || entry.dependency.kind !== 'service' || !entry.loaded) return false;
-    const key = entry.dependency.key;
-    const rendered = (entry.value as ServiceValue).instances.map((i) => i.instance);
-    const next = (value as ServiceValue).instances.map((i) => i.instance);
-    const vanished = this.guard.vanished(rendered, next);
-    if (vanished.length === 0) {
-      this.guard.clear(key);
-      return false;
-    }
-    this.guard.hold(key, vanished, () => {
-      if (this.entries.get(key) !== entry || this.paused) return;
-      entry.value = value;
-      this.onChange();
-    });
-    return true;
+  /** Consul's answer for a service, with the instances of ours the guard keeps beside it. */
+  private withKept(entry: Entry, answer: unknown): unknown {
+    if (!this.guard || entry.dependency.kind !== 'service' || !entry.loaded) return answer;
+    const next = answer as ServiceValue;
+    const kept = this.guard.keep(
+      entry.dependency.key,
+      (entry.value as ServiceValue).instances,
+      next.instances,
+      (item) => item.instance.ID,
+      () => this.reapply(entry),
+    );
+    if (kept.length === 0) return answer;
+    const instances = [...next.instances, ...kept].sort(
+      (a, b) => a.instance.Node.localeCompare(b.instance.Node) || a.instance.ID.localeCompare(b.instance.ID),
+    );
+    return { ...next, instances } satisfies ServiceValue;
+  }
+
+  /** What the guard keeps changed without a new answer: the data again from the last answer. */
+  private reapply(entry: Entry): void {
+    if (this.entries.get(entry.dependency.key) !== entry || this.paused || entry.answer === undefined) return;
+    entry.value = this.withKept(entry, entry.answer);
+    this.onChange();
   }
 
   private watchOptions(dependency: TemplateDependency): Parameters<Consul['watch']>[0] {

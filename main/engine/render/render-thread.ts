@@ -51,9 +51,6 @@ interface Pending {
   resolve: (result: ThreadRenderResult) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
-  /** When the overrun timer is due (performance.now()); see onReply. */
-  overrunAt: number;
-  maxMs: number;
 }
 
 function startWorker(progress: Int32Array): Worker {
@@ -132,8 +129,7 @@ export class RenderThread {
     return new Promise<ThreadRenderResult>((resolve, reject) => {
       Atomics.store(this.progress, 0, 0);
       const timer = setTimeout(() => this.overran(maxMs), maxMs + this.graceMs);
-      const overrunAt = performance.now() + maxMs + this.graceMs;
-      this.pending = { request, resolve, reject, timer, overrunAt, maxMs };
+      this.pending = { request, resolve, reject, timer };
       worker.postMessage(request);
     });
   }
@@ -172,12 +168,6 @@ export class RenderThread {
   private onReply(reply: RenderReply): void {
     const pending = this.pending;
     if (!pending || pending.request.id !== reply.id) return;
-    // A busy main thread may take the reply before the overdue timer: the render overran all the
-    // same, and fails the same whichever comes first.
-    if (reply.ok && performance.now() > pending.overrunAt) {
-      this.overran(pending.maxMs);
-      return;
-    }
     clearTimeout(pending.timer);
     this.pending = undefined;
     if (reply.ok) {

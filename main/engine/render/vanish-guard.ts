@@ -3,16 +3,19 @@
  * containers: the containers still run. It happens when the agent holding them leaves the cluster
  * gracefully (a client agent stopped with SIGTERM deregisters its node, registrations and all,
  * a moment before it stops answering) or when someone deregisters them by hand. registrator puts
- * them back on its next resync; rendering the gap would empty the upstream meanwhile. So a change
- * that drops such an instance is held: the last data stays, the registrator is asked to resync
- * (which puts them back, or finds the agent gone and moves to another), and the change is taken as
- * soon as the instances are back, are no longer ours to keep (their container went, or is being
- * drained), or the bound passes (then it is taken as it is, and the timeline says so).
+ * them back on its next resync; rendering the gap would empty the upstream meanwhile.
+ *
+ * So such an instance is kept in the data beside what Consul says (a "ghost" of its last rendered
+ * self), and the registrator is asked to resync once per newly missing ID (which puts it back, or
+ * finds the agent gone and the engine moves to another). Everything else in the same change goes
+ * through at once: new instances, and the ones the engine itself takes out. A ghost goes when its ID
+ * is back in Consul's answer, when it is no longer ours to keep (its container went, or is being
+ * drained), or when it has been missing for the bound (then the timeline says so).
  *
  * Only instances without a check of their own are guarded: one with a check leaves every passing
- * query when the check fails, which is news to render.
+ * query when the check fails, which is news to render. The watch asks for passing instances, so
+ * one of ours put in maintenance by hand looks the same as one removed: it is kept for the bound.
  */
-import type { ServiceInstance } from '../template/index.js';
 import type { TimelineInput } from '../timeline.js';
 
 /** Long enough for a leaving agent to stop answering and the engine to move (about 3 s here). */
@@ -34,61 +37,89 @@ export interface VanishGuardOptions {
   holdMs?: number;
 }
 
-interface Held {
-  /** IDs that were rendered and are missing from the held change. */
-  vanished: string[];
-  release: () => void;
-  timer: NodeJS.Timeout;
+interface Ghost {
+  item: unknown;
+  /** When it first went missing (Date.now()). */
+  since: number;
+}
+
+interface KeyState {
+  ghosts: Map<string, Ghost>;
+  /** IDs whose bound passed: not kept again until Consul lists them or they stop being ours. */
+  expired: Set<string>;
+  /** Recomputes the dependency's data from Consul's latest answer (when a ghost must go). */
+  reapply: () => void;
 }
 
 export class VanishGuard {
-  private readonly held = new Map<string, Held>();
+  private readonly keys = new Map<string, KeyState>();
   private readonly unsubscribe: () => void;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: VanishGuardOptions) {
     this.unsubscribe = options.own.onChange(() => this.recheck());
   }
 
-  /** The instances of ours that `rendered` has and `next` lacks, without our doing. */
-  vanished(rendered: readonly ServiceInstance[], next: readonly ServiceInstance[]): string[] {
-    const kept = this.options.own.keptIds();
-    if (kept.size === 0) return [];
-    const nextIds = new Set(next.map((i) => i.ID));
-    return [...new Set(rendered.map((i) => i.ID))].filter((id) => kept.has(id) && !nextIds.has(id));
+  private get holdMs(): number {
+    return this.options.holdMs ?? VANISH_HOLD_MS;
   }
 
   /**
-   * Holds the change of dependency `key` that dropped `vanished`; `release` applies it (at once
-   * when they are no longer ours to keep, or at the bound). A newer change of the same key replaces
-   * the held one (the caller checks it again first).
+   * The items to keep beside `next` for dependency `key`: those of ours that `rendered` had and
+   * `next` lacks, missing for less than the bound. `reapply` is called when that set must shrink
+   * without a new answer from Consul (the bound passed, or an ID stopped being ours).
    */
-  hold(key: string, vanished: string[], release: () => void): void {
-    const previous = this.held.get(key);
-    if (previous) clearTimeout(previous.timer);
-    const timer = setTimeout(() => this.expire(key), this.options.holdMs ?? VANISH_HOLD_MS);
-    this.held.set(key, { vanished, release, timer });
-    // Asked again for every newly missing one: a resync already under way may have read the agent
-    // before it went.
-    const fresh = vanished.filter((id) => !previous?.vanished.includes(id));
-    if (fresh.length === 0) return;
-    this.options.record({
-      kind: 'warning',
-      message: `${fresh.join(', ')} left Consul without the engine deregistering ${fresh.length > 1 ? 'them' : 'it'} (an agent that left the cluster, or removed by hand): registering again; the config keeps ${fresh.length > 1 ? 'them' : 'it'} meanwhile`,
-    });
-    this.options.restore();
+  keep<T>(
+    key: string,
+    rendered: readonly T[],
+    next: readonly T[],
+    idOf: (item: T) => string,
+    reapply: () => void,
+  ): T[] {
+    const kept = this.options.own.keptIds();
+    const nextIds = new Set(next.map(idOf));
+    const state: KeyState = this.keys.get(key) ?? {
+      ghosts: new Map<string, Ghost>(),
+      expired: new Set<string>(),
+      reapply,
+    };
+    state.reapply = reapply;
+    for (const id of [...state.ghosts.keys()]) if (nextIds.has(id) || !kept.has(id)) state.ghosts.delete(id);
+    for (const id of [...state.expired]) if (nextIds.has(id) || !kept.has(id)) state.expired.delete(id);
+    const now = Date.now();
+    const fresh: string[] = [];
+    for (const item of rendered) {
+      const id = idOf(item);
+      if (!kept.has(id) || nextIds.has(id) || state.ghosts.has(id) || state.expired.has(id)) continue;
+      state.ghosts.set(id, { item, since: now });
+      fresh.push(id);
+    }
+    if (state.ghosts.size === 0 && state.expired.size === 0) this.keys.delete(key);
+    else this.keys.set(key, state);
+    if (fresh.length > 0) {
+      const them = fresh.length > 1 ? 'them' : 'it';
+      this.options.record({
+        kind: 'warning',
+        message: `${fresh.join(', ')} left Consul's passing instances without the engine deregistering ${them} (an agent that left the cluster, or removed by hand): registering again; the config keeps ${them} meanwhile`,
+      });
+      // Asked for every newly missing one: a resync already under way may have read the agent
+      // before it went.
+      this.options.restore();
+    }
+    this.schedule();
+    return [...state.ghosts.values()].map((ghost) => ghost.item as T);
   }
 
-  /** A change of `key` that drops nothing of ours: whatever was held for it is superseded. */
+  /** The dependency is no longer watched. */
   clear(key: string): void {
-    const held = this.held.get(key);
-    if (!held) return;
-    clearTimeout(held.timer);
-    this.held.delete(key);
+    this.keys.delete(key);
+    this.schedule();
   }
 
-  /** Consul's data is paused or restarted: nothing held stays meaningful. */
+  /** Consul's data is paused or restarted: nothing kept stays meaningful. */
   clearAll(): void {
-    for (const key of [...this.held.keys()]) this.clear(key);
+    this.keys.clear();
+    this.schedule();
   }
 
   stop(): void {
@@ -96,23 +127,39 @@ export class VanishGuard {
     this.unsubscribe();
   }
 
+  /** The registrator's set changed: a key keeping an ID that is no longer ours recomputes. */
   private recheck(): void {
     const kept = this.options.own.keptIds();
-    for (const [key, held] of [...this.held]) {
-      if (held.vanished.some((id) => kept.has(id))) continue;
-      this.clear(key);
-      held.release();
-    }
+    for (const state of [...this.keys.values()])
+      if ([...state.ghosts.keys()].some((id) => !kept.has(id))) state.reapply();
   }
 
-  private expire(key: string): void {
-    const held = this.held.get(key);
-    if (!held) return;
-    this.held.delete(key);
-    this.options.record({
-      kind: 'warning',
-      message: `${held.vanished.join(', ')} still missing from Consul ${(this.options.holdMs ?? VANISH_HOLD_MS) / 1000} s after leaving it; the config follows Consul as it is`,
-    });
-    held.release();
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    let earliest = Infinity;
+    for (const state of this.keys.values())
+      for (const ghost of state.ghosts.values()) earliest = Math.min(earliest, ghost.since);
+    if (earliest === Infinity) return;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, earliest + this.holdMs - Date.now()));
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const state of [...this.keys.values()]) {
+      const due = [...state.ghosts].filter(([, ghost]) => now - ghost.since >= this.holdMs).map(([id]) => id);
+      if (due.length === 0) continue;
+      for (const id of due) {
+        state.ghosts.delete(id);
+        state.expired.add(id);
+      }
+      this.options.record({
+        kind: 'warning',
+        message: `${due.join(', ')} still missing from Consul ${this.holdMs / 1000} s after leaving it; the config follows Consul as it is`,
+      });
+      state.reapply();
+    }
+    this.schedule();
   }
 }
