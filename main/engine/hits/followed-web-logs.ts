@@ -50,6 +50,8 @@ export class FollowedWebLogs {
   /** Failed starts in a row per host (for the retry's backoff), and the retry timer. */
   private readonly failures = new Map<string, number>();
   private retryTimer: NodeJS.Timeout | undefined;
+  /** When each host's current connection was first seen: its lines are counted from then. */
+  private readonly connectedSince = new Map<string, number>();
 
   constructor(
     private readonly hosts: WebLogHosts,
@@ -106,18 +108,23 @@ export class FollowedWebLogs {
         this.closing.add(closed);
         void closed.then(() => this.closing.delete(closed));
       }
+      // Not connected: the next connection counts from when it is seen (the client may be the same object).
+      if (!docker) this.connectedSince.delete(host.name);
       if (docker && !this.sources.has(host.name)) this.follow(host.name, docker);
     }
   }
 
   private follow(name: string, docker: Dockerode): void {
+    // Kept across retries of the same connection, so that a late start still counts every line.
+    const since = this.connectedSince.get(name) ?? Math.floor(Date.now() / 1000);
+    this.connectedSince.set(name, since);
     const source = new WebLogSource(docker, this.project, (hit) => {
       if (!this.stopped) this.onHit({ ...hit, host: name });
     });
     const entry: HostSource = {
       docker,
       source,
-      started: source.start().then(
+      started: source.start(since).then(
         () => {
           if (this.sources.get(name) === entry) this.failures.delete(name);
         },

@@ -47,9 +47,14 @@ export class WebLogSource {
     });
   }
 
-  async start(): Promise<void> {
+  /**
+   * `countFromSeconds`: the running containers' lines are counted from then (default: from now). A
+   * followed host's source passes when the host came back, so that a start that took a while (or
+   * was retried) misses none of the requests routed there meanwhile.
+   */
+  async start(countFromSeconds?: number): Promise<void> {
     await this.events.start();
-    await this.reconcile();
+    await this.reconcile(countFromSeconds);
   }
 
   async stop(): Promise<void> {
@@ -101,7 +106,7 @@ export class WebLogSource {
   }
 
   /** Follows what runs and drops what does not (after a gap in the event stream, and at start). */
-  private async reconcile(): Promise<void> {
+  private async reconcile(sinceSeconds?: number): Promise<void> {
     if (this.stopped) return;
     const running = await this.docker
       .listContainers({
@@ -111,8 +116,8 @@ export class WebLogSource {
     if (!running || this.stopped) return;
     const ids = new Set(running.map((c) => c.Id));
     for (const id of this.followed.keys()) if (!ids.has(id)) this.unfollow(id);
-    // Containers that ran before we looked: count from now on, not their history.
-    for (const c of running) this.follow(c.Id, (c.Names[0] ?? c.Id).replace(/^\//, ''));
+    // Containers that ran before we looked: count from now on (or the time asked), not their history.
+    for (const c of running) this.follow(c.Id, (c.Names[0] ?? c.Id).replace(/^\//, ''), sinceSeconds);
   }
 
   private follow(id: string, name: string, sinceSeconds?: number): void {
