@@ -22,10 +22,17 @@ export class ConsulRequestError extends Error {
   }
 }
 
+export interface ConsulRequestOptions {
+  method?: 'GET' | 'PUT';
+  timeoutMs: number;
+  /** A JSON body (sent as application/json). */
+  body?: string;
+}
+
 export function consulRequest(
   endpoint: ConsulEndpoint,
   path: string,
-  options: { method?: 'GET' | 'PUT'; timeoutMs: number; body?: string },
+  options: ConsulRequestOptions,
 ): Promise<ConsulAnswer> {
   const transport = endpoint.secure ? https : http;
   return new Promise((resolve, reject) => {
@@ -69,7 +76,7 @@ export function consulRequest(
 export async function consulJson<T>(
   endpoint: ConsulEndpoint,
   path: string,
-  options: { method?: 'GET' | 'PUT'; timeoutMs: number; body?: string },
+  options: ConsulRequestOptions,
 ): Promise<T | undefined> {
   try {
     const answer = await consulRequest(endpoint, path, options);
