@@ -1,9 +1,10 @@
 /**
  * A unix-socket proxy in front of the real Docker engine, for faults a real
  * engine cannot be asked to produce: `cut()` drops every open connection (as
- * a broken network does), `pause()` refuses new ones until `resume()`. Also a
- * second way to the same engine, for the endpoint search (`connections` counts
- * who came through).
+ * a broken network does), `pause()` refuses new ones until `resume()`, and
+ * `lagMs` hands Docker's answers on that late (as a loaded machine does with a
+ * busy log stream). Also a second way to the same engine, for the endpoint
+ * search (`connections` counts who came through).
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +32,8 @@ export class DockerSocketProxy {
     private readonly target = engineSocketPath(),
     /** Where to listen; default a fresh temporary folder's docker.sock (removed on close). */
     socketPath?: string,
+    /** Each chunk Docker sends is handed on this late (the same delay for all: the order is kept). */
+    private readonly lagMs = 0,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'dt-docker-proxy-'));
     this.socketPath = socketPath ?? join(this.dir, 'docker.sock');
@@ -77,7 +80,14 @@ export class DockerSocketProxy {
       this.open.delete(upstream);
     };
     client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    if (this.lagMs === 0) {
+      upstream.on('error', drop).on('close', drop);
+      client.pipe(upstream).pipe(client);
+      return;
+    }
+    const later = (fn: () => void): void => void setTimeout(fn, this.lagMs);
+    upstream.on('error', drop).on('close', () => later(drop));
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => later(() => client.destroyed || client.write(chunk)));
   }
 }

@@ -14,6 +14,8 @@ export { MAX_LOG_LINE_CHARS } from './line-splitter.js';
 export interface LogLine {
   stream: 'stdout' | 'stderr';
   text: string;
+  /** When Docker took the line in (epoch ms), with the `timestamps` option. */
+  loggedAtMs?: number;
 }
 
 export interface LogFollower {
@@ -27,10 +29,31 @@ export interface FollowLogsOptions {
   sinceSeconds?: number;
   /** Whether the container has a TTY (then the stream is not multiplexed). */
   tty?: boolean;
+  /** Ask Docker for each line's time (it prefixes RFC 3339 time and a space; handed over as `loggedAtMs`). */
+  timestamps?: boolean;
 }
 
-function splitLines(stream: Readable, kind: LogLine['stream'], onLine: (line: LogLine) => void): void {
-  const splitter = new LineSplitter((text) => onLine({ stream: kind, text }));
+/** Docker's `timestamps` prefix: RFC 3339 with up to nanoseconds, then one space. */
+const TIMESTAMP_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
+
+/** Splits off Docker's time; a line without one (it cannot happen, but) keeps its text whole. */
+export function withLoggedTime(kind: LogLine['stream'], raw: string): LogLine {
+  const match = TIMESTAMP_PREFIX.exec(raw);
+  const loggedAtMs = match ? Date.parse(match[1]!) : NaN;
+  return Number.isFinite(loggedAtMs)
+    ? { stream: kind, text: raw.slice(match![0].length), loggedAtMs }
+    : { stream: kind, text: raw };
+}
+
+function splitLines(
+  stream: Readable,
+  kind: LogLine['stream'],
+  timestamps: boolean,
+  onLine: (line: LogLine) => void,
+): void {
+  const splitter = new LineSplitter((text) =>
+    onLine(timestamps ? withLoggedTime(kind, text) : { stream: kind, text }),
+  );
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => splitter.push(chunk));
 }
@@ -45,11 +68,13 @@ export async function followLogs(
     stdout: true,
     stderr: true,
     since: options.sinceSeconds ?? Math.floor(Date.now() / 1000),
+    timestamps: options.timestamps === true,
   })) as unknown as Readable;
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  splitLines(stdout, 'stdout', onLine);
-  splitLines(stderr, 'stderr', onLine);
+  const timestamps = options.timestamps === true;
+  splitLines(stdout, 'stdout', timestamps, onLine);
+  splitLines(stderr, 'stderr', timestamps, onLine);
   if (options.tty) raw.pipe(stdout);
   else (container.modem as DockerModem).demuxStream(raw, stdout, stderr);
   const ended = new Promise<void>((resolve) => {

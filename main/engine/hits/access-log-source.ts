@@ -34,7 +34,6 @@ export class AccessLogSource {
         if (entry && dedupe.accept(entry.atMs)) this.onHit(entry);
       },
       {
-        resumeSinceSeconds: () => dedupe.resumeSinceSeconds,
         onResume: () => dedupe.resumed(),
         // The LB is long-lived: keep trying through a longer Docker hiccup.
         maxRetries: 50,

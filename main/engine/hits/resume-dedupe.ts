@@ -40,11 +40,6 @@ export class TimeOrderDedupe {
     this.replaySkip = this.countAtLastTime;
   }
 
-  /** Epoch seconds to resume from (Docker's `since`), when a line was seen. */
-  get resumeSinceSeconds(): number | undefined {
-    return Number.isFinite(this.lastTime) ? Math.floor(this.lastTime / 1000) : undefined;
-  }
-
   accept(time: number): boolean {
     if (this.replaying) {
       if (time < this.lastTime) return false;

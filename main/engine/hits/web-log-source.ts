@@ -33,6 +33,7 @@ export class WebLogSource {
   private readonly events: DockerEventFollower;
   private stopped = false;
   private closedStreams = 0;
+  private resumedStreams = 0;
 
   constructor(
     private readonly docker: Dockerode,
@@ -85,6 +86,11 @@ export class WebLogSource {
     return this.closedStreams;
   }
 
+  /** Streams that broke while their container ran, and were reopened, so far. */
+  get resumedCount(): number {
+    return this.resumedStreams;
+  }
+
   private isOurWeb(labels: Record<string, string> | undefined): boolean {
     return labels?.[STACK_LABEL] === this.project && labels[ROLE_LABEL] === 'web';
   }
@@ -123,20 +129,19 @@ export class WebLogSource {
   private follow(id: string, name: string, sinceSeconds?: number): void {
     if (this.stopped || this.followed.has(id)) return;
     const dedupe = new CounterDedupe();
-    let lastLineSeconds: number | undefined;
     const stream = new ResumingLogStream(
       this.docker.getContainer(id),
       (line) => {
         const page = parsePageLine(line.text);
         if (!page || !dedupe.accept(page.count)) return;
-        const atMs = Date.now();
-        lastLineSeconds = Math.floor(atMs / 1000);
-        this.onHit({ containerId: id, containerName: name, serverIp: page.serverIp, atMs });
+        this.onHit({ containerId: id, containerName: name, serverIp: page.serverIp, atMs: Date.now() });
       },
       {
         ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
-        resumeSinceSeconds: () => lastLineSeconds,
-        onResume: () => dedupe.resumed(),
+        onResume: () => {
+          this.resumedStreams++;
+          dedupe.resumed();
+        },
       },
     );
     this.followed.set(id, { name, stream });
