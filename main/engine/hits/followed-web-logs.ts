@@ -50,8 +50,11 @@ export class FollowedWebLogs {
   /** Failed starts in a row per host (for the retry's backoff), and the retry timer. */
   private readonly failures = new Map<string, number>();
   private retryTimer: NodeJS.Timeout | undefined;
-  /** When each host's current connection was first seen: its lines are counted from then. */
-  private readonly connectedSince = new Map<string, number>();
+  /**
+   * Epoch seconds each host's next source counts its lines from, while it has none or is
+   * retrying one: for a host that was lost, the second its source was stopped (see sync()).
+   */
+  private readonly countFrom = new Map<string, number>();
 
   constructor(
     private readonly hosts: WebLogHosts,
@@ -87,6 +90,13 @@ export class FollowedWebLogs {
     return open;
   }
 
+  /** Resumed log streams of the hosts' current sources. */
+  resumedStreams(): number {
+    let resumed = 0;
+    for (const { source } of this.sources.values()) resumed += source.resumedCount;
+    return resumed;
+  }
+
   followedContainers(): string[] {
     return [...this.sources.values()].flatMap(({ source }) => source.followedContainers());
   }
@@ -107,17 +117,22 @@ export class FollowedWebLogs {
         const closed = current.source.stop().catch(() => undefined);
         this.closing.add(closed);
         void closed.then(() => this.closing.delete(closed));
+        // The next source reads on from here, not from when the host is seen again: its
+        // registrator's own event stream may reconnect first and put its replicas back in the
+        // config (up to a ping, 2 s, before the host counts as connected), and the requests routed
+        // there meanwhile count too. A lost host had not answered for the whole bound, so its
+        // streams delivered nothing of this second: nothing is counted twice.
+        this.countFrom.set(host.name, Math.floor(Date.now() / 1000));
       }
-      // Not connected: the next connection counts from when it is seen (the client may be the same object).
-      if (!docker) this.connectedSince.delete(host.name);
       if (docker && !this.sources.has(host.name)) this.follow(host.name, docker);
     }
   }
 
   private follow(name: string, docker: Dockerode): void {
-    // Kept across retries of the same connection, so that a late start still counts every line.
-    const since = this.connectedSince.get(name) ?? Math.floor(Date.now() / 1000);
-    this.connectedSince.set(name, since);
+    // A host seen for the first time counts from now, not its history. Kept across retries, so
+    // that a late start still counts every line.
+    const since = this.countFrom.get(name) ?? Math.floor(Date.now() / 1000);
+    this.countFrom.set(name, since);
     const source = new WebLogSource(docker, this.project, (hit) => {
       if (!this.stopped) this.onHit({ ...hit, host: name });
     });

@@ -50,8 +50,8 @@ export class WebLogSource {
 
   /**
    * `countFromSeconds`: the running containers' lines are counted from then (default: from now). A
-   * followed host's source passes when the host came back, so that a start that took a while (or
-   * was retried) misses none of the requests routed there meanwhile.
+   * followed host's source passes when the host was lost, so that the requests routed there after
+   * it came back, and before this source got going, are not missed.
    */
   async start(countFromSeconds?: number): Promise<void> {
     await this.events.start();
