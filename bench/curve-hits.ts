@@ -19,6 +19,8 @@ export interface HitsIngestion {
   counted: number;
   /** Backends whose counted hits differ from the answers they gave. */
   backendsOff: number;
+  /** Web log streams that broke and were reopened while the loop ran (their lines replayed). */
+  streamResumes: number;
   engineCpuPct: number;
 }
 
@@ -49,6 +51,7 @@ function runChild(url: string, clients: number, total: number, seconds: number):
 
 /** By host: hits are counted per ip:port, answers name their server by ip (X-Served-By). */
 const host = (address: string): string => address.replace(/:\d+$/, '');
+const resumes = (test: TestEngine): number => test.engine.parts?.hits?.resumedWebLogStreams() ?? 0;
 const totals = (test: TestEngine): Map<string, number> =>
   new Map(test.app.getHits().backends.map((b) => [host(b.address), b.total]));
 
@@ -57,6 +60,7 @@ export async function measureHitsIngestion(
   options: { clients: number; seconds: number; maxRequests: number },
 ): Promise<HitsIngestion> {
   const before = totals(test);
+  const resumesBefore = resumes(test);
   const cpu = process.cpuUsage();
   const wall = performance.now();
   const report = await runChild(
@@ -85,6 +89,7 @@ export async function measureHitsIngestion(
     requestsPerSecond: Math.round(report.sent / (report.ms / 1000)),
     counted: sum(counted),
     backendsOff,
+    streamResumes: resumes(test) - resumesBefore,
     engineCpuPct,
   };
 }

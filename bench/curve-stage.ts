@@ -179,7 +179,7 @@ export function curveTable(r: CurveResults): string {
     '',
     `Burst: ${b.started} containers started at once with the Docker API in ${b.startMs} ms; ${b.registered} registered, ${b.missing} missing, ${b.unexpected} unexpected in Consul's catalog; all registered after ${b.allRegisteredMs} ms (${b.registrationsPerSecond} registrations/s, Docker's start included), the last ${b.lagMs} ms after the last start.`,
     '',
-    `Hits at ${h.backends} backends: ${h.clients} clients for ${h.seconds} s through the LB, ${h.requestsPerSecond} requests/s, ${h.served} answered (${h.failed} failed); the engine counted ${h.counted} (${h.backendsOff} backends off), engine CPU ${h.engineCpuPct} % of a core.`,
+    `Hits at ${h.backends} backends: ${h.clients} clients for ${h.seconds} s through the LB, ${h.requestsPerSecond} requests/s, ${h.served} answered (${h.failed} failed); the engine counted ${h.counted} (${h.backendsOff} backends off; ${h.streamResumes} log stream(s) broke and resumed), engine CPU ${h.engineCpuPct} % of a core.`,
     '',
     'The N-th backend is timed with N − 1 routed, probes asking the LB every 5 ms. The engine runs inside the',
     "bench's process here (CPU and RSS are that process's). The machine's cost is the fall of MemAvailable.",

@@ -122,6 +122,11 @@ export class HitsService {
     };
   }
 
+  /** Web log streams that broke while their container ran and were reopened (a diagnostic for the bench). */
+  resumedWebLogStreams(): number {
+    return this.web.resumedCount + (this.followed?.resumedStreams() ?? 0);
+  }
+
   /** Web containers whose log is followed (on every host). */
   followedContainers(): string[] {
     return [...this.web.followedContainers(), ...(this.followed?.followedContainers() ?? [])];
