@@ -5,7 +5,7 @@
  */
 import type Dockerode from 'dockerode';
 import { parseAccessLogLine, type AccessLogEntry } from './log-formats.js';
-import { TimeOrderDedupe } from './resume-dedupe.js';
+import type { LogPosition } from './log-position.js';
 import { ResumingLogStream } from './resuming-log-stream.js';
 
 export class AccessLogSource {
@@ -17,27 +17,30 @@ export class AccessLogSource {
     private readonly onHit: (entry: AccessLogEntry) => void,
   ) {}
 
-  /** Follows another LB container (the stack's LB was recreated); counting goes on from now. */
+  /**
+   * Follows another LB container (the stack's LB was recreated): counting goes on from now. The
+   * same one again (its stream gave up): from its last line.
+   */
   repoint(lb: Dockerode.Container): void {
     if (this.stopped || (lb.id === this.lb.id && this.stream?.open)) return;
     this.stream?.close();
+    const position = lb.id === this.lb.id ? this.stream?.position : undefined;
     this.lb = lb;
-    this.start();
+    this.start(position);
   }
 
-  start(): void {
-    const dedupe = new TimeOrderDedupe();
+  start(position?: LogPosition): void {
     this.stream = new ResumingLogStream(
       this.lb,
       (line) => {
         const entry = parseAccessLogLine(line.text);
-        if (entry && dedupe.accept(entry.atMs)) this.onHit(entry);
+        if (entry) this.onHit(entry);
       },
       {
-        onResume: () => dedupe.resumed(),
         // The LB is long-lived: keep trying through a longer Docker hiccup.
         maxRetries: 50,
         retryDelayMs: 500,
+        ...(position ? { position } : {}),
       },
     );
   }

@@ -8,6 +8,7 @@
  */
 import type Dockerode from 'dockerode';
 import { errorMessage } from '../errors.js';
+import type { LogPosition } from './log-position.js';
 import { WebLogSource, type WebLogHit } from './web-log-source.js';
 
 /**
@@ -55,6 +56,10 @@ export class FollowedWebLogs {
    * retrying one: for a host that was lost, the second its source was stopped (see sync()).
    */
   private readonly countFrom = new Map<string, number>();
+  /** Where each container's log stood when its host's source stopped: the next source goes on from there. */
+  private readonly positions = new Map<string, Map<string, LogPosition>>();
+  /** Resumed streams of sources that are gone (the bench's diagnostic keeps counting across hosts lost). */
+  private resumedBefore = 0;
 
   constructor(
     private readonly hosts: WebLogHosts,
@@ -90,9 +95,9 @@ export class FollowedWebLogs {
     return open;
   }
 
-  /** Resumed log streams of the hosts' current sources. */
+  /** Log streams resumed after a break, on every host, since this started. */
   resumedStreams(): number {
-    let resumed = 0;
+    let resumed = this.resumedBefore;
     for (const { source } of this.sources.values()) resumed += source.resumedCount;
     return resumed;
   }
@@ -117,11 +122,15 @@ export class FollowedWebLogs {
         const closed = current.source.stop().catch(() => undefined);
         this.closing.add(closed);
         void closed.then(() => this.closing.delete(closed));
-        // The next source reads on from here, not from when the host is seen again: its
+        this.resumedBefore += current.source.resumedCount;
+        // The next source goes on from here, not from when the host is seen again: its
         // registrator's own event stream may reconnect first and put its replicas back in the
         // config (up to a ping, 2 s, before the host counts as connected), and the requests routed
-        // there meanwhile count too. A lost host had not answered for the whole bound, so its
-        // streams delivered nothing of this second: nothing is counted twice.
+        // there meanwhile count too. Each container it followed goes on from its last line counted
+        // (stop() closed its streams at once: that is final); one started since, from this second.
+        const kept = this.positions.get(host.name) ?? new Map<string, LogPosition>();
+        for (const [id, position] of current.source.positions()) kept.set(id, position);
+        this.positions.set(host.name, kept);
         this.countFrom.set(host.name, Math.floor(Date.now() / 1000));
       }
       if (docker && !this.sources.has(host.name)) this.follow(host.name, docker);
@@ -139,9 +148,12 @@ export class FollowedWebLogs {
     const entry: HostSource = {
       docker,
       source,
-      started: source.start(since).then(
+      started: source.start(since, this.positions.get(name)).then(
         () => {
-          if (this.sources.get(name) === entry) this.failures.delete(name);
+          if (this.sources.get(name) !== entry) return;
+          this.failures.delete(name);
+          // Its streams hold them now (a later stop hands them over again).
+          this.positions.delete(name);
         },
         async (error: unknown) => {
           await source.stop().catch(() => undefined);

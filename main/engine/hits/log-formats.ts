@@ -6,7 +6,7 @@
  */
 
 export interface PageLine {
-  /** simple-web's own request counter: grows by one per request, so it also tells repeats apart. */
+  /** simple-web's own request counter: grows by one per request. */
   count: number;
   /** The server's own IP, as it prints it. */
   serverIp: string;

@@ -1,33 +1,38 @@
 /**
  * One container's log, followed for as long as the container runs: a stream
- * that breaks while the container still runs is reopened from where it was
- * (the owner's dedupe drops the replayed lines); a stream that ends because
- * the container went, or that the owner closes, stays closed. `open` says
- * whether an HTTP stream is open right now, so leaks can be counted.
+ * that breaks while the container still runs is reopened from where it was,
+ * and delivers each line once; a stream that ends because the container went,
+ * or that the owner closes, stays closed. `open` says whether an HTTP stream
+ * is open right now, so leaks can be counted.
  *
- * "Where it was" is the second Docker logged the last line delivered, from
- * Docker's own line times: under load the lines reach the engine a while after
- * they are logged, and resuming from when the engine got the last one would
- * skip the lines logged before then that were still on their way.
+ * "Where it was" is the last delivered line by Docker's own line times
+ * (log-position.ts), not when the engine got it: under load the lines reach the
+ * engine a while after they are logged, and the lines still on their way when
+ * the stream broke must be asked for again. A position can be handed to a new
+ * stream (a followed host that is back), which then goes on from there.
  */
 import type Dockerode from 'dockerode';
 import { delay } from '../backoff.js';
 import { followLogs, type LogFollower, type LogLine } from '../docker/log-lines.js';
+import { LogPosition } from './log-position.js';
 
 export interface ResumingLogStreamOptions {
-  /** Epoch seconds of the first line wanted (default: now). */
+  /** Epoch seconds of the first line wanted (default: now), unless `position` says where to go on from. */
   sinceSeconds?: number;
-  /** Told before a reopened stream delivers lines again (the replay starts). */
-  onResume?: () => void;
+  /** Where an earlier stream of this container stopped: go on from there. */
+  position?: LogPosition;
+  /** Told when a stream was reopened after a break. */
+  onResumed?: () => void;
   retryDelayMs?: number;
   /** Gives up after this many breaks in a row without a single line in between. */
   maxRetries?: number;
 }
 
 export class ResumingLogStream {
+  /** The last line delivered; final once closed (no line is delivered after close()). */
+  readonly position: LogPosition;
   private follower: LogFollower | undefined;
   private closed = false;
-  private resumeCount = 0;
   private readonly abort = new AbortController();
   /** Resolves once the stream is closed for good. */
   readonly done: Promise<void>;
@@ -37,16 +42,12 @@ export class ResumingLogStream {
     private readonly onLine: (line: LogLine) => void,
     private readonly options: ResumingLogStreamOptions = {},
   ) {
+    this.position = options.position ?? new LogPosition();
     this.done = this.run();
   }
 
   get open(): boolean {
     return this.follower !== undefined;
-  }
-
-  /** Times the stream broke and was reopened. */
-  get resumes(): number {
-    return this.resumeCount;
   }
 
   close(): void {
@@ -56,23 +57,25 @@ export class ResumingLogStream {
   }
 
   private async run(): Promise<void> {
-    let since = this.options.sinceSeconds ?? Math.floor(Date.now() / 1000);
-    let lastLoggedMs: number | undefined;
+    const handedOver = this.options.position !== undefined;
+    let since =
+      (handedOver ? this.position.resumeSinceSeconds() : undefined) ??
+      this.options.sinceSeconds ??
+      Math.floor(Date.now() / 1000);
     let failures = 0;
     const maxRetries = this.options.maxRetries ?? 5;
     for (let attempt = 0; !this.closed; attempt++) {
       let sawLine = false;
+      const reopening = attempt > 0 || handedOver;
       try {
-        if (attempt > 0) {
-          this.resumeCount++;
-          this.options.onResume?.();
-        }
+        if (reopening) this.position.resumed();
         const follower = await followLogs(
           this.container,
           (line) => {
+            // Closed: not delivered, so the position stays at the last line that was.
+            if (this.closed) return;
             sawLine = true;
-            if (line.loggedAtMs !== undefined) lastLoggedMs = line.loggedAtMs;
-            this.onLine(line);
+            if (this.position.accept(line)) this.onLine(line);
           },
           { sinceSeconds: since, timestamps: true },
         );
@@ -81,6 +84,7 @@ export class ResumingLogStream {
           return;
         }
         this.follower = follower;
+        if (attempt > 0) this.options.onResumed?.();
         await follower.ended;
       } catch {
         // The container is gone, or Docker is away: decided below.
@@ -90,9 +94,9 @@ export class ResumingLogStream {
       if (this.closed || !(await this.stillRunning())) return;
       failures = sawLine ? 0 : failures + 1;
       if (failures > maxRetries) return;
-      // From the last line's second (Docker's `since` is inclusive, the dedupe drops the repeats);
-      // with no line yet, from the same start again: lines may have been logged meanwhile.
-      if (lastLoggedMs !== undefined) since = Math.floor(lastLoggedMs / 1000);
+      // From the last line's second (Docker's `since` is inclusive; the position drops the
+      // repeats); with no line yet, from the same start again: lines may have been logged meanwhile.
+      since = this.position.resumeSinceSeconds() ?? since;
       await delay(this.options.retryDelayMs ?? 200, this.abort.signal).catch(() => undefined);
     }
   }

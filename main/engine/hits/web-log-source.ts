@@ -9,7 +9,7 @@ import type Dockerode from 'dockerode';
 import { DockerEventFollower, type ContainerEvent } from '../docker/docker-events.js';
 import { ROLE_LABEL, STACK_LABEL } from '../stack/stack-config.js';
 import { parsePageLine } from './log-formats.js';
-import { CounterDedupe } from './resume-dedupe.js';
+import type { LogPosition } from './log-position.js';
 import { ResumingLogStream } from './resuming-log-stream.js';
 
 export interface WebLogHit {
@@ -32,6 +32,7 @@ export class WebLogSource {
   private readonly followed = new Map<string, Followed>();
   private readonly events: DockerEventFollower;
   private stopped = false;
+  private stoppedAt: ReadonlyMap<string, LogPosition> | undefined;
   private closedStreams = 0;
   private resumedStreams = 0;
 
@@ -53,18 +54,28 @@ export class WebLogSource {
    * followed host's source passes when the host was lost, so that the requests routed there after
    * it came back, and before this source got going, are not missed.
    */
-  async start(countFromSeconds?: number): Promise<void> {
+  async start(countFromSeconds?: number, goOnFrom?: ReadonlyMap<string, LogPosition>): Promise<void> {
     await this.events.start();
-    await this.reconcile(countFromSeconds);
+    await this.reconcile(countFromSeconds, goOnFrom);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.events.stop();
+    // Closed first, at once: no line counts after this, so positions() is final from here.
     const streams = [...this.followed.values()].map((f) => f.stream);
     for (const stream of streams) stream.close();
+    this.stoppedAt = new Map([...this.followed].map(([id, f]) => [id, f.stream.position]));
     this.followed.clear();
+    await this.events.stop();
     await Promise.all(streams.map((s) => s.done));
+  }
+
+  /**
+   * Where each followed container's log stands (its last line counted): handed to a later
+   * source for the same host, which goes on from there. Final once stop() was called.
+   */
+  positions(): ReadonlyMap<string, LogPosition> {
+    return this.stoppedAt ?? new Map([...this.followed].map(([id, f]) => [id, f.stream.position]));
   }
 
   /** Log streams open right now (one per running web container, when all is well). */
@@ -112,7 +123,7 @@ export class WebLogSource {
   }
 
   /** Follows what runs and drops what does not (after a gap in the event stream, and at start). */
-  private async reconcile(sinceSeconds?: number): Promise<void> {
+  private async reconcile(sinceSeconds?: number, goOnFrom?: ReadonlyMap<string, LogPosition>): Promise<void> {
     if (this.stopped) return;
     const running = await this.docker
       .listContainers({
@@ -123,25 +134,24 @@ export class WebLogSource {
     const ids = new Set(running.map((c) => c.Id));
     for (const id of this.followed.keys()) if (!ids.has(id)) this.unfollow(id);
     // Containers that ran before we looked: count from now on (or the time asked), not their history.
-    for (const c of running) this.follow(c.Id, (c.Names[0] ?? c.Id).replace(/^\//, ''), sinceSeconds);
+    // A container an earlier source followed goes on from its last line counted.
+    for (const c of running)
+      this.follow(c.Id, (c.Names[0] ?? c.Id).replace(/^\//, ''), sinceSeconds, goOnFrom?.get(c.Id));
   }
 
-  private follow(id: string, name: string, sinceSeconds?: number): void {
+  private follow(id: string, name: string, sinceSeconds?: number, position?: LogPosition): void {
     if (this.stopped || this.followed.has(id)) return;
-    const dedupe = new CounterDedupe();
     const stream = new ResumingLogStream(
       this.docker.getContainer(id),
       (line) => {
         const page = parsePageLine(line.text);
-        if (!page || !dedupe.accept(page.count)) return;
-        this.onHit({ containerId: id, containerName: name, serverIp: page.serverIp, atMs: Date.now() });
+        if (page)
+          this.onHit({ containerId: id, containerName: name, serverIp: page.serverIp, atMs: Date.now() });
       },
       {
         ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
-        onResume: () => {
-          this.resumedStreams++;
-          dedupe.resumed();
-        },
+        ...(position ? { position } : {}),
+        onResumed: () => this.resumedStreams++,
       },
     );
     this.followed.set(id, { name, stream });
