@@ -51,6 +51,18 @@ function runChild(url: string, clients: number, total: number, seconds: number):
 
 /** By host: hits are counted per ip:port, answers name their server by ip (X-Served-By). */
 const host = (address: string): string => address.replace(/:\d+$/, '');
+/** Returns once `read` gives the same totals twice 500 ms apart, or after `boundMs`. */
+async function settled(read: () => Map<string, number>, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  let last = JSON.stringify([...read()]);
+  while (Date.now() < deadline) {
+    await sleep(500);
+    const now = JSON.stringify([...read()]);
+    if (now === last) return;
+    last = now;
+  }
+}
+
 const resumes = (test: TestEngine): number => test.engine.parts?.hits?.resumedWebLogStreams() ?? 0;
 const totals = (test: TestEngine): Map<string, number> =>
   new Map(test.app.getHits().backends.map((b) => [host(b.address), b.total]));
@@ -59,6 +71,9 @@ export async function measureHitsIngestion(
   test: TestEngine,
   options: { clients: number; seconds: number; maxRequests: number },
 ): Promise<HitsIngestion> {
+  // The lines of what came before (the stage's probes, its first requests) may still be on their
+  // way: counted as this loop's, they would hide missing ones. Bounded: 10 s.
+  await settled(() => totals(test), 10_000);
   const before = totals(test);
   const resumesBefore = resumes(test);
   const cpu = process.cpuUsage();
@@ -75,10 +90,14 @@ export async function measureHitsIngestion(
   const grown = (): Map<string, number> =>
     new Map([...totals(test)].map(([address, total]) => [address, total - (before.get(address) ?? 0)]));
   const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
-  // The logs arrive a little after the answers; bounded: 15 s.
+  // The logs arrive a little after the answers: wait for every backend's, bounded: 15 s.
+  const behind = (): boolean => {
+    const now = grown();
+    return Object.entries(report.byBackend).some(([a, n]) => (now.get(host(a)) ?? 0) < n);
+  };
   const deadline = Date.now() + 15_000;
-  while (sum(grown()) < report.served && Date.now() < deadline) await sleep(200);
-  await sleep(500); // and nothing more than that arrives
+  while (behind() && Date.now() < deadline) await sleep(200);
+  await settled(() => totals(test), 2000); // and nothing more than that arrives
   const counted = grown();
   const backendsOff = Object.entries(report.byBackend).filter(([a, n]) => counted.get(host(a)) !== n).length;
   return {
