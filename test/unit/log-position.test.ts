@@ -14,10 +14,11 @@ describe("LogPosition (Docker's line times)", () => {
   it('after a resume drops the replayed lines, as many at the last time as were delivered, and counts the rest', () => {
     const p = new LogPosition();
     for (const t of [1000, 2100, 2500, 2500]) p.accept(out(t));
-    expect(p.resumeSinceSeconds()).toBe(2);
+    expect(p.resumeSinceSeconds()).toBe(1);
     p.resumed();
-    // Replay from second 2: 2100, 2500, 2500 again, then a third line at 2500 that is new, then 2600.
-    expect([2100, 2500, 2500, 2500, 2600].map((t) => p.accept(out(t)))).toEqual([
+    // Replay from second 1: 1000, 2100, 2500, 2500 again, then a third line at 2500 that is new, then 2600.
+    expect([1000, 2100, 2500, 2500, 2500, 2600].map((t) => p.accept(out(t)))).toEqual([
+      false,
       false,
       false,
       false,
@@ -28,14 +29,17 @@ describe("LogPosition (Docker's line times)", () => {
     expect(p.accept(out(2600))).toBe(true);
   });
 
-  it('keeps stdout and stderr apart, and resumes from the earlier of the two', () => {
+  it('keeps stdout and stderr apart, and reopens a second before the later of the two', () => {
     const p = new LogPosition();
-    p.accept(out(5999));
-    p.accept(err(7001)); // Docker times the two apart: stderr may be ahead
-    expect(p.resumeSinceSeconds()).toBe(5);
+    p.accept(err(1000)); // quiet since: no replay from then
+    p.accept(out(6999));
+    p.accept(err(7001)); // Docker times the two apart: a little out of order
+    p.accept(out(7000));
+    expect(p.resumeSinceSeconds()).toBe(6);
     p.resumed();
-    // The replay from second 5 brings both outputs' lines again, and a stdout line logged after.
-    expect([out(5999), err(7001), out(6500), err(7002)].map((l) => p.accept(l))).toEqual([
+    // The replay from second 6 brings both outputs' lines again, and then the lines not delivered.
+    expect([out(6999), err(7001), out(7000), out(7000), err(7002)].map((l) => p.accept(l))).toEqual([
+      false,
       false,
       false,
       true,

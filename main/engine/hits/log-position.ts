@@ -1,8 +1,8 @@
 /**
  * Where a followed log stands, by Docker's own line times, so that a stream reopened after a
  * break delivers every line once: none lost, none twice. Docker's `since` takes whole seconds,
- * so a reopened stream replays from the start of the last line's second; these positions drop
- * what was delivered already. Docker times stdout and stderr apart, so each output keeps its own
+ * so a reopened stream replays from the start of a second before the last line; these positions
+ * drop what was delivered already. Docker times stdout and stderr apart, so each output keeps its own
  * (only each one's lines are in time order). Times are whole milliseconds, as `Date.parse` reads
  * them: several lines may share one, and then the replay's first lines at that time are the ones
  * delivered (same order), so as many as were delivered are dropped.
@@ -23,12 +23,17 @@ interface OutputPosition {
 export class LogPosition {
   private readonly outputs = new Map<Output, OutputPosition>();
 
-  /** Epoch seconds to reopen from (Docker's `since`, inclusive); undefined before any timed line. */
+  /**
+   * Epoch seconds to reopen from (Docker's `since`, inclusive); undefined before any timed line.
+   * The stream carries both outputs in the order Docker wrote them, close to time order: what was
+   * not delivered came after the latest line that was. One second earlier covers the little that
+   * stdout's and stderr's times may differ, and an output quiet for hours costs no replay of hours.
+   */
   resumeSinceSeconds(): number | undefined {
-    let earliest: number | undefined;
+    let latest: number | undefined;
     for (const { lastMs } of this.outputs.values())
-      if (earliest === undefined || lastMs < earliest) earliest = lastMs;
-    return earliest === undefined ? undefined : Math.floor(earliest / 1000);
+      if (latest === undefined || lastMs > latest) latest = lastMs;
+    return latest === undefined ? undefined : Math.floor(latest / 1000) - 1;
   }
 
   /** Call before a reopened stream delivers lines: what follows may repeat. */

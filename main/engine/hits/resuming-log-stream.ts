@@ -94,8 +94,8 @@ export class ResumingLogStream {
       if (this.closed || !(await this.stillRunning())) return;
       failures = sawLine ? 0 : failures + 1;
       if (failures > maxRetries) return;
-      // From the last line's second (Docker's `since` is inclusive; the position drops the
-      // repeats); with no line yet, from the same start again: lines may have been logged meanwhile.
+      // From just before the last line (log-position.ts; the position drops the repeats); with no
+      // line yet, from the same start again: lines may have been logged meanwhile.
       since = this.position.resumeSinceSeconds() ?? since;
       await delay(this.options.retryDelayMs ?? 200, this.abort.signal).catch(() => undefined);
     }
