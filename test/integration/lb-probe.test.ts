@@ -74,7 +74,11 @@ describe('the LB probe (real nginx LB image)', () => {
       const before = await lastPid();
       return (await lastPid()) - before;
     };
-    const execCost = Math.min(await execTakes(), await execTakes());
+    // The fewest of five: a process that something else starts meanwhile (a busy machine's
+    // lingering one) must not pass for the exec's own, or the probe's would look fewer.
+    const execCosts: number[] = [];
+    for (let i = 0; i < 5; i++) execCosts.push(await execTakes());
+    const execCost = Math.min(...execCosts);
     // Anything else that starts a process in the LB meanwhile only adds: the fewest of three counts.
     const counts: number[] = [];
     for (let i = 0; i < 3; i++) {

@@ -10,6 +10,7 @@ import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import { SUPERVISOR_SCRIPT } from '../../main/engine/lb/nginx-files.js';
 import { startTestLb, type TestLb } from '../support/lb-fixture.js';
 import { freshGetText } from '../support/fresh-get.js';
+import { waitFor } from '../support/wait.js';
 
 function answering(text: string): string {
   return `server {\n  listen 80 default_server;\n  location / { return 200 "${text}\\n"; }\n}\n`;
@@ -37,10 +38,17 @@ describe('stale LB applies (real nginx)', () => {
   /** The supervisor's reader: the second process running the supervisor script (PID 1 is the first). */
   async function readerPid(): Promise<number> {
     const script = `for d in /proc/[0-9]*; do p=\${d#/proc/}; case "$p" in 1|$$) continue ;; esac; case "$(tr '\\0' ' ' < $d/cmdline 2>/dev/null)" in *${SUPERVISOR_SCRIPT}*) echo $p ;; esac; done`;
-    const { output } = await execInContainer(container, ['sh', '-c', script]);
-    const pids = output.split(/\s+/).filter(Boolean).map(Number);
-    expect(pids).toHaveLength(1);
-    return pids[0]!;
+    // The supervisor's subshells of a request just served carry the same command line for a
+    // moment (eight of them once in CI, on a slow machine): the reader is the one that stays.
+    return waitFor(
+      'one supervisor reader',
+      async () => {
+        const { output } = await execInContainer(container, ['sh', '-c', script]);
+        const pids = output.split(/\s+/).filter(Boolean).map(Number);
+        return pids.length === 1 ? pids[0] : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
   }
 
   it('refuses an apply older than the newest one it has applied', async () => {
