@@ -9,7 +9,7 @@ import { execInContainer } from '../../main/engine/docker/exec.js';
 import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import { parseProbeOutput, probeScript } from '../../main/engine/lb/lb-probe.js';
 import { TestResources } from '../support/docker-fixtures.js';
-import { startTestLb, type TestLb } from '../support/lb-fixture.js';
+import { shellNumber, startTestLb, type TestLb } from '../support/lb-fixture.js';
 
 /** Listens on port 80 and never accepts: the kernel completes the connection, the process never answers or closes. */
 const SILENT_BACKEND = [
@@ -57,12 +57,7 @@ describe('the LB probe (real nginx LB image)', () => {
 
   /** The newest PID the LB container's PID namespace handed out (/proc/loadavg's last field). */
   async function lastPid(): Promise<number> {
-    const { output } = await execInContainer(lbContainer, [
-      'sh',
-      '-c',
-      'read -r a b c d last < /proc/loadavg; echo "${last#*/}"',
-    ]);
-    return Number(output.trim());
+    return shellNumber(lbContainer, 'read -r a b c d last < /proc/loadavg; echo "${last#*/}"');
   }
 
   it('probes one target (a new backend’s early probe) with two processes in the LB', async () => {

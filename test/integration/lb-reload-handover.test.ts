@@ -6,10 +6,9 @@
  */
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execInContainer } from '../../main/engine/docker/exec.js';
 import type { LbController } from '../../main/engine/lb/lb-controller.js';
 import type { Timeline } from '../../main/engine/timeline.js';
-import { startTestLb, type TestLb } from '../support/lb-fixture.js';
+import { shellNumber, startTestLb, type TestLb } from '../support/lb-fixture.js';
 
 /** One upstream over backends inside the LB itself (ports 8081, 8082), each answering its name. */
 function config(port: number): string {
@@ -36,12 +35,10 @@ describe('the hand-over from old to new nginx workers on an apply (real nginx)',
 
   /** The LB's processes titled as a worker that takes connections (not one shutting down). */
   async function acceptingWorkers(): Promise<number> {
-    const { output } = await execInContainer(container, [
-      'sh',
-      '-c',
+    return shellNumber(
+      container,
       'n=0; for f in /proc/[0-9]*/cmdline; do t=""; read -r t < $f 2>/dev/null; case "$t" in *"worker process") n=$((n+1)) ;; esac; done; echo $n',
-    ]);
-    return Number(output.trim());
+    );
   }
 
   it('stops the old worker taking connections as soon as the new one runs, not 100 ms later', async () => {

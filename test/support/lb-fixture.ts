@@ -3,6 +3,7 @@
  * controller for it: for the tests that talk to nginx through LbController without an engine.
  */
 import Dockerode from 'dockerode';
+import { execInContainer } from '../../main/engine/docker/exec.js';
 import { LbController, type LbControllerOptions } from '../../main/engine/lb/lb-controller.js';
 import { Stack } from '../../main/engine/stack/stack.js';
 import { Timeline } from '../../main/engine/timeline.js';
@@ -38,4 +39,10 @@ export async function startTestLb(options: LbControllerOptions = {}): Promise<Te
       await removeTestStack(undefined, config.project);
     },
   };
+}
+
+/** Runs one shell line in the LB container and reads the number it prints (a count from /proc). */
+export async function shellNumber(container: Dockerode.Container, line: string): Promise<number> {
+  const { output } = await execInContainer(container, ['sh', '-c', line]);
+  return Number(output.trim());
 }
